@@ -1,0 +1,91 @@
+"""sora_widgets: AI video generation as a first-class notebook experience.
+
+Everything is imported lazily (PEP 562 `__getattr__`), so `import sora_widgets` and
+`%load_ext sora_widgets` stay fast; ipywidgets, PyAV and the server load when first used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+#: public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    "APIConnectionError": "errors",
+    "APIStatusError": "errors",
+    "AsyncSoraClient": "client",
+    "BackendCapabilities": "capabilities",
+    "BudgetExceededError": "errors",
+    "Composer": "widgets",
+    "ConfigurationError": "errors",
+    "Gallery": "widgets",
+    "GenerationFailed": "errors",
+    "GenerationResult": "results",
+    "InvalidRequestError": "errors",
+    "ModelCapabilities": "capabilities",
+    "Parameters": "widgets",
+    "PollInterrupted": "errors",
+    "PollTimeout": "errors",
+    "Prompt": "prompt",
+    "Settings": "config",
+    "SoraClient": "client",
+    "SoraError": "errors",
+    "Storyboard": "storyboard",
+    "Studio": "widgets",
+    "UnsupportedFeatureError": "errors",
+    "Video": "models",
+    "VideoError": "models",
+    "VideoRequest": "models",
+    "estimate_cost": "capabilities",
+    "lint": "prompt",
+}
+
+__all__ = sorted([*_EXPORTS, "__version__", "load_ipython_extension", "unload_ipython_extension"])
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sora_widgets' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """`%load_ext sora_widgets`: register the `%%sora` / `%sora` magics."""
+    from .magics import load_ipython_extension as _load
+
+    _load(ipython)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    from .magics import unload_ipython_extension as _unload
+
+    _unload(ipython)
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from .capabilities import BackendCapabilities, ModelCapabilities, estimate_cost
+    from .client import AsyncSoraClient, SoraClient
+    from .config import Settings
+    from .errors import (
+        APIConnectionError,
+        APIStatusError,
+        BudgetExceededError,
+        ConfigurationError,
+        GenerationFailed,
+        InvalidRequestError,
+        PollInterrupted,
+        PollTimeout,
+        SoraError,
+        UnsupportedFeatureError,
+    )
+    from .models import Video, VideoError, VideoRequest
+    from .results import GenerationResult

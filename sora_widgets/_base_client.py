@@ -1,0 +1,304 @@
+"""Everything the sync and async clients share, none of it doing network I/O.
+
+The twins in `client.py` only send requests and sleep; building requests, deciding about retries,
+reading poll hints, mapping errors and writing downloads atomically all live here.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import os
+import random
+import re
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from .backends import Backend, WireRequest, backend_for
+from .capabilities import BackendCapabilities, require_feature, resolve
+from .config import Settings
+from .errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    ConfigurationError,
+    DownloadError,
+    redact,
+)
+from .models import Video, VideoRequest
+
+MAX_RETRY_AFTER = 120.0
+RETRY_STATUSES = frozenset({408, 409, 429})
+VARIANT_SUFFIX = {"video": ".mp4", "thumbnail": ".webp", "spritesheet": ".jpg"}
+ProgressCallback = Callable[[Video], Any]
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_name(video_id: str) -> str:
+    """A file name derived from a server id that cannot climb out of a folder."""
+    name = _UNSAFE.sub("_", video_id).strip("._")[:120]
+    return name or "video"
+
+
+class ClientCore:
+    """Configuration, endpoint resolution and I/O-free request logic for both clients."""
+
+    def __init__(
+        self,
+        *,
+        backend: str | None = None,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        settings: Settings | None = None,
+        max_retries: int | None = None,
+        timeout: float | None = None,
+        poll_interval: float | None = None,
+        poll_timeout: float | None = None,
+        output_dir: str | Path | None = None,
+        dialect: str | None = None,
+        injected: bool = False,
+    ) -> None:
+        base = settings or Settings()
+        self.settings = base.with_(
+            backend=backend,
+            base_url=base_url,
+            max_retries=max_retries,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            poll_timeout=poll_timeout,
+            output_dir=Path(output_dir) if output_dir is not None else None,
+            dialect=dialect,
+        )
+        self.backend: Backend = backend_for(self.settings)
+        self._api_key_override = api_key
+        self._injected = injected
+        self._endpoint: tuple[str, str | None] | None = None
+        self._caps_loaded = not self.backend.dynamic_capabilities
+
+    def __repr__(self) -> str:  # never shows the key
+        return f"{type(self).__name__}(backend={self.settings.backend!r}, base_url={self.settings.base_url!r})"
+
+    # -- endpoint ---------------------------------------------------------------------------
+    def endpoint(self) -> tuple[str, str | None]:
+        """(base_url, api_key), starting the embedded server the first time for `local`."""
+        if self._endpoint is None:
+            self._endpoint = self._resolve_endpoint()
+        return self._endpoint
+
+    def _resolve_endpoint(self) -> tuple[str, str | None]:
+        s = self.settings
+        key = self._api_key_override or s.resolved_api_key(self.backend.key_envs)
+        url = s.base_url or s.profile().get("base_url")
+        if self.backend.kind == "local" and not url:
+            if self._injected:
+                return "http://sora.local/v1", key
+            from .server.embedded import ensure_server
+
+            server = ensure_server()
+            return server.base_url, server.api_key
+        url = url or self.backend.default_base_url
+        if not url:
+            raise ConfigurationError(
+                f"no base URL for the {s.backend!r} backend", hint="set SORA_BASE_URL, e.g. http://127.0.0.1:8000/v1"
+            )
+        if key is None and self.backend.requires_key:
+            names = " or ".join(("SORA_API_KEY", *self.backend.key_envs))
+            raise ConfigurationError(
+                f"no API key for the {s.backend!r} backend", hint=f"set {names} (e.g. %env {names.split()[0]}=...)"
+            )
+        return str(url).rstrip("/"), key
+
+    @property
+    def api_key(self) -> str | None:
+        return self.endpoint()[1]
+
+    def secrets(self) -> tuple[str | None, ...]:
+        return (self._api_key_override, self._endpoint[1] if self._endpoint else None)
+
+    # -- building requests ------------------------------------------------------------------
+    def build(self, wire: WireRequest, idempotency_key: str | None = None) -> httpx.Request:
+        base, key = self.endpoint()
+        headers = {"Accept": "application/json", **self.backend.auth_headers(key), **wire.headers}
+        if wire.creates:
+            headers["Idempotency-Key"] = idempotency_key or f"sora-widgets-{uuid.uuid4().hex}"
+        url = base + wire.path
+        if wire.files or wire.data:
+            return httpx.Request(
+                wire.method, url, params=wire.params, headers=headers, data=wire.data, files=wire.files
+            )
+        return httpx.Request(wire.method, url, params=wire.params, headers=headers, json=wire.json)
+
+    def new_http_kwargs(self) -> dict[str, Any]:
+        timeout = httpx.Timeout(self.settings.timeout, connect=self.settings.connect_timeout)
+        return {"timeout": timeout, "follow_redirects": True}
+
+    def request_for(self, request: VideoRequest | None, fields: dict[str, Any]) -> VideoRequest:
+        """A complete, validated request from a VideoRequest and/or openai-style keyword arguments."""
+        data = request.model_dump() if request is not None else {}
+        if request is not None:
+            data["input_reference"] = request.input_reference
+        data.update({k: v for k, v in fields.items() if v is not None})
+        for name in ("model", "seconds", "size"):
+            if data.get(name) is None and getattr(self.settings, name) is not None:
+                if name == "size" and data.get("resolution"):
+                    continue
+                data[name] = getattr(self.settings, name)
+        return resolve(VideoRequest.model_validate(data), self.capabilities)
+
+    def create_wire(self, req: VideoRequest) -> WireRequest:
+        ref = None
+        if req.input_reference is not None:
+            from .media import prepare_reference
+
+            ref = prepare_reference(req.input_reference, req.size, req.fit)
+        return self.backend.create(req, ref)
+
+    def feature_wire(self, feature: str, video_id: str, prompt: str, seconds: int | None = None) -> WireRequest:
+        if not prompt or not prompt.strip():
+            from .errors import InvalidRequestError
+
+            raise InvalidRequestError(f"{feature} needs a prompt describing the change", param="prompt")
+        require_feature(self.capabilities, self.settings.model, feature)
+        if feature == "remix":
+            return self.backend.remix(video_id, prompt)
+        if feature == "edit":
+            return self.backend.edit(video_id, prompt)
+        return self.backend.extend(video_id, prompt, seconds or self.capabilities.model(None).seconds_default)
+
+    @property
+    def capabilities(self) -> BackendCapabilities:
+        return self.backend.capabilities
+
+    # -- retries ----------------------------------------------------------------------------
+    def retry_delay(self, attempt: int, response: httpx.Response | None) -> float | None:
+        """Seconds to wait before retry number `attempt + 1`, or None when not to retry."""
+        if attempt >= self.settings.max_retries:
+            return None
+        if response is not None:
+            should = response.headers.get("x-should-retry")
+            if should == "false":
+                return None
+            if should != "true" and not (
+                response.status_code in RETRY_STATUSES or response.status_code >= 500
+            ):
+                return None
+            hinted = retry_after(response.headers)
+            if hinted is not None:
+                return hinted if hinted <= MAX_RETRY_AFTER else None
+        return min(0.5 * 2**attempt, 8.0) * (1 - 0.25 * random.random())
+
+    def connection_error(self, exc: Exception) -> APIConnectionError:
+        if isinstance(exc, httpx.TimeoutException):
+            return APITimeoutError()
+        reason = redact(str(exc) or type(exc).__name__, *self.secrets())
+        return APIConnectionError(f"could not reach the video server ({reason})")
+
+    def status_error(self, response: httpx.Response, body: bytes) -> APIStatusError:
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        return self.backend.parse_error(response.status_code, body, headers, secrets=self.secrets())
+
+    def poll_delay(self, response: httpx.Response, interval: float | None) -> float:
+        """Caller's interval, else the server's `openai-poll-after-ms` hint (re-read every time)."""
+        if interval is not None:
+            return interval
+        hint = response.headers.get("openai-poll-after-ms")
+        if hint:
+            try:
+                return max(0.05, float(hint) / 1000.0)
+            except ValueError:
+                pass
+        return self.settings.poll_interval
+
+    # -- downloads --------------------------------------------------------------------------
+    def target_path(self, video_id: str, path: str | Path | None, variant: str) -> Path:
+        if variant not in VARIANT_SUFFIX:
+            from .errors import InvalidRequestError
+
+            raise InvalidRequestError(
+                f"unknown variant {variant!r}", param="variant", hint="use video, thumbnail or spritesheet"
+            )
+        suffix = ("" if variant == "video" else f".{variant}") + VARIANT_SUFFIX[variant]
+        name = safe_name(video_id) + suffix
+        if path is None:
+            folder = self.settings.output_dir.resolve()
+            target = (folder / name).resolve()
+            if target.parent != folder:  # belt and braces: safe_name already forbids separators
+                raise DownloadError(f"refusing to write outside {folder}")
+            return target
+        p = Path(path).expanduser()
+        return (p / name) if p.is_dir() else p
+
+
+def retry_after(headers: httpx.Headers) -> float | None:
+    """`retry-after-ms`, else `retry-after` as seconds or an HTTP date; None when absent/invalid."""
+    ms = headers.get("retry-after-ms")
+    if ms:
+        try:
+            value = float(ms) / 1000.0
+            if value > 0:
+                return value
+        except ValueError:
+            pass
+    ra = headers.get("retry-after")
+    if not ra:
+        return None
+    try:
+        value = float(ra)
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(ra) if ra else None
+        if parsed is None:
+            return None
+        value = parsed.timestamp() - time.time()
+    return value if value > 0 else None
+
+
+class AtomicDownload:
+    """Stream chunks into a temp file beside the target; verify; rename into place.
+
+    Memory stays flat whatever the file size. The video variant must be a non-empty MP4 (an
+    `ftyp` box at offset 4), so an error page saved as `.mp4` can never look like a success.
+    """
+
+    def __init__(self, target: Path, variant: str) -> None:
+        self.target = target
+        self.variant = variant
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        self._fh = os.fdopen(fd, "wb")
+        self._tmp = Path(tmp)
+        self._head = b""
+        self.size = 0
+        self._sha = hashlib.sha256()
+
+    def write(self, chunk: bytes) -> None:
+        if len(self._head) < 12:
+            self._head += chunk[: 12 - len(self._head)]
+        self._fh.write(chunk)
+        self._sha.update(chunk)
+        self.size += len(chunk)
+
+    @property
+    def sha256(self) -> str:
+        return self._sha.hexdigest()
+
+    def commit(self) -> Path:
+        self._fh.close()
+        if self.size == 0:
+            self.abort()
+            raise DownloadError(f"the server sent an empty {self.variant} file", hint="retry the download")
+        if self.variant == "video" and self._head[4:8] != b"ftyp":
+            self.abort()
+            raise DownloadError("the downloaded video is not an MP4 (no ftyp box)", hint="retry the download")
+        os.replace(self._tmp, self.target)
+        return self.target
+
+    def abort(self) -> None:
+        if not self._fh.closed:
+            self._fh.close()
+        self._tmp.unlink(missing_ok=True)

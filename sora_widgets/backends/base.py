@@ -1,0 +1,229 @@
+"""The adapter contract: build wire requests and parse wire responses. No I/O in adapters.
+
+The client turns a `WireRequest` into an HTTP request and hands the decoded response back to the
+adapter's `parse_*` methods, which return the canonical models of `sora_widgets.models`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from ..capabilities import BackendCapabilities
+from ..errors import APIStatusError, status_error_class
+from ..models import DeletedVideo, Video, VideoPage, VideoRequest
+
+
+@dataclass(frozen=True)
+class PreparedReference:
+    """A reference image ready to send: fitted bytes (a file part) or a URL the server fetches."""
+
+    data: bytes | None = None
+    mime: str = "image/png"
+    filename: str = "reference.png"
+    url: str | None = None
+
+    def data_url(self) -> str:
+        import base64
+
+        if self.url:
+            return self.url
+        return f"data:{self.mime};base64," + base64.b64encode(self.data or b"").decode()
+
+
+@dataclass(frozen=True)
+class WireRequest:
+    """One HTTP request, relative to the backend's base URL."""
+
+    method: str
+    path: str
+    params: dict[str, Any] | None = None
+    json: dict[str, Any] | None = None
+    #: multipart form fields; the presence of `files` or `data` selects multipart encoding
+    data: dict[str, str] | None = None
+    files: dict[str, tuple[str, bytes, str]] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    #: create-like POSTs get an Idempotency-Key so a retry cannot bill twice
+    creates: bool = False
+
+
+class Backend:
+    """Base adapter for the OpenAI Videos dialect; other dialects override what differs."""
+
+    kind: ClassVar[str] = "openai"
+    #: environment variables that may hold the key, in order
+    key_envs: ClassVar[tuple[str, ...]] = ("OPENAI_API_KEY",)
+    default_base_url: ClassVar[str | None] = None
+    requires_key: ClassVar[bool] = True
+    #: True when capabilities come from the server (`models_request`/`parse_models`)
+    dynamic_capabilities: ClassVar[bool] = False
+
+    #: what the backend offers before any catalog is fetched; each subclass sets its own
+    default_capabilities: ClassVar[BackendCapabilities]
+
+    def __init__(self, capabilities: BackendCapabilities | None = None) -> None:
+        self._capabilities = capabilities or self.default_capabilities
+
+    # -- capabilities -----------------------------------------------------------------------
+    @property
+    def capabilities(self) -> BackendCapabilities:
+        return self._capabilities
+
+    def set_capabilities(self, caps: BackendCapabilities) -> None:
+        self._capabilities = caps
+
+    def models_request(self) -> WireRequest | None:
+        return None
+
+    def parse_models(self, data: Any) -> BackendCapabilities:
+        return self._capabilities
+
+    # -- auth -------------------------------------------------------------------------------
+    def auth_headers(self, api_key: str | None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {api_key}"} if api_key else {}
+
+    # -- requests ---------------------------------------------------------------------------
+    def seconds_value(self, seconds: int) -> Any:
+        """How `seconds` travels: the OpenAI contract uses the strings "4", "8", "12"."""
+        return str(seconds)
+
+    def create_fields(self, req: VideoRequest) -> dict[str, Any]:
+        fields: dict[str, Any] = {"prompt": req.prompt}
+        if req.model:
+            fields["model"] = req.model
+        if req.seconds is not None:
+            fields["seconds"] = self.seconds_value(req.seconds)
+        if req.size:
+            fields["size"] = req.size
+        # Non-contract fields only travel when set, so a strict server never sees them by default.
+        if req.seed is not None:
+            fields["seed"] = req.seed
+        if req.negative_prompt:
+            fields["negative_prompt"] = req.negative_prompt
+        fields.update(req.extras)
+        return fields
+
+    def create(self, req: VideoRequest, ref: PreparedReference | None = None) -> WireRequest:
+        fields = self.create_fields(req)
+        if ref is not None and ref.data is not None:
+            return WireRequest(
+                "POST",
+                "/videos",
+                data=_form(fields),
+                files={"input_reference": (ref.filename, ref.data, ref.mime)},
+                creates=True,
+            )
+        if ref is not None:
+            fields["input_reference"] = {"image_url": ref.data_url()}
+        return WireRequest("POST", "/videos", json=fields, creates=True)
+
+    def retrieve(self, video_id: str) -> WireRequest:
+        return WireRequest("GET", f"/videos/{video_id}")
+
+    def list(self, *, after: str | None = None, limit: int = 100, order: str = "desc") -> WireRequest:
+        params: dict[str, Any] = {"limit": limit, "order": order}
+        if after:
+            params["after"] = after
+        return WireRequest("GET", "/videos", params=params)
+
+    def delete(self, video_id: str) -> WireRequest:
+        return WireRequest("DELETE", f"/videos/{video_id}")
+
+    def content(self, video_id: str, variant: str = "video") -> WireRequest:
+        return WireRequest(
+            "GET",
+            f"/videos/{video_id}/content",
+            params={"variant": variant},
+            headers={"Accept": "application/binary"},
+        )
+
+    def remix(self, video_id: str, prompt: str) -> WireRequest:
+        return WireRequest("POST", f"/videos/{video_id}/remix", json={"prompt": prompt}, creates=True)
+
+    def edit(self, video_id: str, prompt: str) -> WireRequest:
+        return WireRequest("POST", "/videos/edits", json={"video": {"id": video_id}, "prompt": prompt}, creates=True)
+
+    def extend(self, video_id: str, prompt: str, seconds: int) -> WireRequest:
+        body = {"video": {"id": video_id}, "prompt": prompt, "seconds": self.seconds_value(seconds)}
+        return WireRequest("POST", "/videos/extensions", json=body, creates=True)
+
+    # -- responses --------------------------------------------------------------------------
+    def parse_video(self, data: Any) -> Video:
+        return Video.model_validate(data)
+
+    def parse_page(self, data: Any) -> VideoPage:
+        return VideoPage(
+            data=[self.parse_video(v) for v in data.get("data", [])],
+            first_id=data.get("first_id"),
+            last_id=data.get("last_id"),
+            has_more=bool(data.get("has_more")),
+        )
+
+    def parse_deleted(self, data: Any, video_id: str) -> DeletedVideo:
+        return DeletedVideo.model_validate(data)
+
+    def parse_error(
+        self, status: int, body: bytes, headers: dict[str, str], *, secrets: tuple[str | None, ...] = ()
+    ) -> APIStatusError:
+        """Map an error response onto the error tree; the server's own words are kept."""
+        from ..errors import redact
+
+        payload: Any = None
+        try:
+            payload = json.loads(body.decode("utf-8", "replace") or "null")
+        except ValueError:
+            payload = None
+        err = payload.get("error") if isinstance(payload, dict) else None
+        code = param = etype = None
+        if isinstance(err, dict):
+            message = str(err.get("message") or "")
+            code = _str_or_none(err.get("code"))
+            param = _str_or_none(err.get("param"))
+            etype = _str_or_none(err.get("type"))
+        elif isinstance(err, str):
+            message = err
+        elif isinstance(payload, dict) and "detail" in payload:
+            message = _detail_text(payload["detail"])
+        else:
+            message = body[:200].decode("utf-8", "replace").strip() or f"HTTP {status}"
+        cls = status_error_class(status)
+        return cls(
+            redact(message or f"HTTP {status}", *secrets),
+            status_code=status,
+            code=code,
+            param=param,
+            type=etype,
+            request_id=headers.get("x-request-id"),
+            body=None,
+        )
+
+
+def _str_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _detail_text(detail: Any) -> str:
+    """FastAPI-style `{"detail": ...}`: a string or a list of validation errors."""
+    if isinstance(detail, list):
+        parts = []
+        for item in detail:
+            if isinstance(item, dict):
+                loc = ".".join(str(x) for x in item.get("loc", [])[1:])
+                parts.append(f"{loc}: {item.get('msg', '')}" if loc else str(item.get("msg", "")))
+        return "; ".join(parts) or "invalid request"
+    return str(detail)
+
+
+def _form(fields: dict[str, Any]) -> dict[str, str]:
+    """Multipart text fields; nested dicts are flattened as `key[sub]` like the official SDK."""
+    out: dict[str, str] = {}
+    for key, value in fields.items():
+        if isinstance(value, dict):
+            for sub, inner in value.items():
+                out[f"{key}[{sub}]"] = str(inner)
+        elif isinstance(value, bool):
+            out[key] = "true" if value else "false"
+        elif value is not None:
+            out[key] = str(value)
+    return out

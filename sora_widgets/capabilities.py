@@ -1,0 +1,213 @@
+"""What a backend/model can do, and checking a request against it before anything is sent.
+
+Capabilities replace hard-coded enums: validation, the widgets' choices, the magics' error messages
+and cost estimates all read them. Each backend declares its own (the `local` backend in
+`backends/local.py`, OpenRouter from its model catalog).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .errors import InvalidRequestError, UnsupportedFeatureError
+from .models import MAX_PROMPT_CHARS, VideoRequest, parse_size
+
+FEATURES = ("remix", "edit", "extend", "characters")
+
+
+class ModelCapabilities(BaseModel):
+    """One model on one backend. Empty tuples mean "not restricted / not applicable"."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    label: str = ""
+    durations: tuple[int, ...] = (4, 8, 12)
+    sizes: tuple[str, ...] = ()
+    resolutions: tuple[str, ...] = ()
+    aspect_ratios: tuple[str, ...] = ()
+    frame_images: tuple[str, ...] = ()
+    input_reference: bool = True
+    audio: bool = False
+    seed: bool = False
+    negative_prompt: bool = False
+    remix: bool = False
+    edit: bool = False
+    extend: bool = False
+    characters: bool = False
+    max_prompt_chars: int = MAX_PROMPT_CHARS
+    max_variations: int = 4
+    default_seconds: int | None = None
+    default_size: str | None = None
+    #: USD per second of output; keys are sizes or resolutions, "*" applies to any
+    price_per_second: dict[str, float] = Field(default_factory=dict)
+    #: flat USD per video when the backend prices that way (OpenRouter SKUs)
+    price_per_video: float | None = None
+
+    def supports(self, feature: str) -> bool:
+        return bool(getattr(self, feature, False))
+
+    @property
+    def seconds_default(self) -> int:
+        if self.default_seconds is not None:
+            return self.default_seconds
+        return self.durations[0] if self.durations else 4
+
+    @property
+    def size_default(self) -> str | None:
+        if self.default_size:
+            return self.default_size
+        return self.sizes[0] if self.sizes else None
+
+
+class BackendCapabilities(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    backend: str
+    models: dict[str, ModelCapabilities]
+    default_model: str
+    #: True when unknown model ids may still be sent (gateways serve models we cannot list)
+    open_models: bool = False
+
+    def model(self, model_id: str | None) -> ModelCapabilities:
+        mid = model_id or self.default_model
+        if mid in self.models:
+            return self.models[mid]
+        if self.open_models:
+            base = self.models[self.default_model]
+            return base.model_copy(update={"id": mid, "label": mid})
+        raise InvalidRequestError(
+            f"model {mid!r} is not offered by the {self.backend!r} backend",
+            param="model",
+            hint=f"choose one of: {', '.join(self.models)}",
+        )
+
+    def offering(self, feature: str) -> list[str]:
+        return [m.id for m in self.models.values() if m.supports(feature)]
+
+
+def _fmt(values: Sequence[Any]) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+def resolve(request: VideoRequest, caps: BackendCapabilities) -> VideoRequest:
+    """Fill the backend's defaults into `request` and check every field against the model.
+
+    Raises `InvalidRequestError` naming the allowed values; returns a complete request otherwise.
+    Nothing here touches the network.
+    """
+    mc = caps.model(request.model)
+    changes: dict[str, Any] = {}
+    if request.model != mc.id:
+        changes["model"] = mc.id
+    if len(request.prompt) > mc.max_prompt_chars:
+        raise InvalidRequestError(
+            f"prompt is {len(request.prompt)} characters; {mc.id} accepts at most {mc.max_prompt_chars}",
+            param="prompt",
+            hint="shorten the prompt",
+        )
+    seconds = request.seconds if request.seconds is not None else mc.seconds_default
+    if mc.durations and seconds not in mc.durations:
+        raise InvalidRequestError(
+            f"{seconds} seconds is not supported by {mc.id} on {caps.backend}",
+            param="seconds",
+            hint=f"allowed seconds: {_fmt(mc.durations)}",
+        )
+    changes["seconds"] = seconds
+    if request.resolution or request.aspect_ratio:
+        _check_choice(request.resolution, mc.resolutions, "resolution", mc.id)
+        _check_choice(request.aspect_ratio, mc.aspect_ratios, "aspect_ratio", mc.id)
+        if request.resolution is None and mc.sizes and not mc.resolutions:
+            changes["size"] = _size_for_aspect(request.aspect_ratio or "", mc)
+            changes["aspect_ratio"] = None
+    else:
+        size = request.size or mc.size_default
+        if size is None and mc.resolutions:
+            changes["resolution"] = mc.resolutions[0]
+        elif size is not None:
+            if mc.sizes and size not in mc.sizes:
+                raise InvalidRequestError(
+                    f"size {size} is not supported by {mc.id} on {caps.backend}",
+                    param="size",
+                    hint=f"allowed sizes: {_fmt(mc.sizes)}",
+                )
+            changes["size"] = size
+    if request.input_reference is not None and not (mc.input_reference or mc.frame_images):
+        raise UnsupportedFeatureError(
+            f"{mc.id} on {caps.backend} does not take a reference image",
+            param="input_reference",
+            hint=_offered_by(caps, "input_reference"),
+        )
+    for field, flag in (("seed", "seed"), ("negative_prompt", "negative_prompt"), ("audio", "audio")):
+        value = getattr(request, field)
+        if value not in (None, False) and not mc.supports(flag):
+            raise UnsupportedFeatureError(
+                f"{mc.id} on {caps.backend} does not support {field.replace('_', ' ')}",
+                param=field,
+                hint=_offered_by(caps, flag),
+            )
+    return request.with_(**changes)
+
+
+def _check_choice(value: str | None, allowed: tuple[str, ...], param: str, model: str) -> None:
+    if value is not None and allowed and value not in allowed:
+        raise InvalidRequestError(
+            f"{param.replace('_', ' ')} {value} is not supported by {model}",
+            param=param,
+            hint=f"allowed: {_fmt(allowed)}",
+        )
+    if value is not None and not allowed and param == "resolution":
+        raise InvalidRequestError(
+            f"{model} takes an exact size, not a resolution", param=param, hint="use size, e.g. 1280x720"
+        )
+
+
+def _size_for_aspect(aspect: str, mc: ModelCapabilities) -> str:
+    """Pick the first listed size whose aspect ratio matches, for backends that only take sizes."""
+    try:
+        aw, ah = (int(x) for x in aspect.split(":"))
+    except ValueError as exc:
+        raise InvalidRequestError(f"aspect ratio {aspect!r} is not like 16:9", param="aspect_ratio") from exc
+    for size in mc.sizes:
+        w, h = parse_size(size)
+        if abs(w / h - aw / ah) < 0.02:
+            return size
+    raise InvalidRequestError(
+        f"no size of {mc.id} has aspect ratio {aspect}", param="aspect_ratio", hint=f"sizes: {_fmt(mc.sizes)}"
+    )
+
+
+def _offered_by(caps: BackendCapabilities, feature: str) -> str:
+    models = caps.offering(feature)
+    if models:
+        return f"models on {caps.backend} that offer it: {', '.join(models)}"
+    return f"no model on {caps.backend} offers it; see `sora_widgets.backends.BACKENDS` for others"
+
+
+def require_feature(caps: BackendCapabilities, model: str | None, feature: str) -> ModelCapabilities:
+    """Refuse remix/edit/extend/characters before sending when the model lacks it."""
+    mc = caps.model(model)
+    if not mc.supports(feature):
+        from .backends import backends_offering
+
+        others = backends_offering(feature)
+        raise UnsupportedFeatureError(
+            f"{feature} is not available for {mc.id} on the {caps.backend} backend",
+            param=feature,
+            hint=f"backends that offer {feature}: {', '.join(others) or 'none'}",
+        )
+    return mc
+
+
+def estimate_cost(request: VideoRequest, caps: BackendCapabilities, variations: int = 1) -> float:
+    """USD estimate for `variations` generations of `request` (0.0 for free backends)."""
+    mc = caps.model(request.model)
+    seconds = request.seconds or mc.seconds_default
+    if mc.price_per_video is not None:
+        return round(mc.price_per_video * variations, 4)
+    key = request.size or request.resolution or ""
+    rate = mc.price_per_second.get(key, mc.price_per_second.get("*", 0.0))
+    return round(rate * seconds * variations, 4)

@@ -1,0 +1,444 @@
+"""`SoraClient` and `AsyncSoraClient`: thin twins over `ClientCore`.
+
+Method names follow openai-python's `client.videos` so existing code reads the same. The twins
+differ only in `await` and in how they sleep; all decisions live in `_base_client.py`.
+
+- `poll` follows the server's `openai-poll-after-ms` hint, re-read on every response, and has a
+  hard deadline. Sync code interrupted by Ctrl-C raises `PollInterrupted` carrying the job id;
+  a cancelled async task stops cleanly.
+- Retries: connection errors, timeouts, 408/409/429/5xx, with backoff or the server's Retry-After.
+- Every create-like POST carries one `Idempotency-Key`, reused by its retries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from ._base_client import AtomicDownload, ClientCore, ProgressCallback
+from .backends import WireRequest
+from .capabilities import BackendCapabilities, estimate_cost
+from .errors import GenerationFailed, PollInterrupted, PollTimeout
+from .models import Character, DeletedVideo, Fit, Video, VideoRequest
+from .results import GenerationResult
+
+
+def _create_fields(
+    prompt: str | None, model: str | None, seconds: int | str | None, size: str | None, **more: Any
+) -> dict[str, Any]:
+    return {"prompt": prompt, "model": model, "seconds": seconds, "size": size, **more}
+
+
+class SoraClient(ClientCore):
+    """Blocking client. `with SoraClient() as c:` closes the connection pool on exit."""
+
+    def __init__(
+        self,
+        *,
+        http_client: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(injected=http_client is not None or transport is not None, **options)
+        self._http = http_client or httpx.Client(transport=transport, **self.new_http_kwargs())
+        self._owns_http = http_client is None
+
+    def close(self) -> None:
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> SoraClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transport --------------------------------------------------------------------------
+    def _send(self, wire: WireRequest, *, stream: bool = False, idempotency_key: str | None = None) -> httpx.Response:
+        request = self.build(wire, idempotency_key)
+        attempt = 0
+        while True:
+            try:
+                response = self._http.send(request, stream=stream)
+            except httpx.TransportError as exc:
+                delay = self.retry_delay(attempt, None)
+                if delay is None:
+                    raise self.connection_error(exc) from None
+            else:
+                if response.is_success:
+                    return response
+                body = response.read()
+                response.close()
+                delay = self.retry_delay(attempt, response)
+                if delay is None:
+                    raise self.status_error(response, body)
+            time.sleep(delay)
+            attempt += 1
+
+    def _json(self, wire: WireRequest, idempotency_key: str | None = None) -> Any:
+        return self._send(wire, idempotency_key=idempotency_key).json()
+
+    # -- capabilities -----------------------------------------------------------------------
+    def models(self) -> BackendCapabilities:
+        """What the backend offers (fetched once for backends with a model catalog)."""
+        wire = self.backend.models_request()
+        if wire is not None and not self._caps_loaded:
+            self.backend.set_capabilities(self.backend.parse_models(self._json(wire)))
+            self._caps_loaded = True
+        return self.capabilities
+
+    # -- videos -----------------------------------------------------------------------------
+    def create(
+        self,
+        request: VideoRequest | None = None,
+        *,
+        prompt: str | None = None,
+        model: str | None = None,
+        seconds: int | str | None = None,
+        size: str | None = None,
+        input_reference: Any = None,
+        fit: Fit | None = None,
+        idempotency_key: str | None = None,
+        **more: Any,
+    ) -> Video:
+        """Start a generation. Validated against the backend's capabilities before sending."""
+        self.models()
+        fields = _create_fields(prompt, model, seconds, size, input_reference=input_reference, fit=fit, **more)
+        req = self.request_for(request, fields)
+        return self.backend.parse_video(self._json(self.create_wire(req), idempotency_key))
+
+    def retrieve(self, video_id: str) -> Video:
+        return self.backend.parse_video(self._json(self.backend.retrieve(video_id)))
+
+    def list(self, *, limit: int = 100, order: str = "desc") -> Iterator[Video]:
+        """Every video on the server, page by page (`after` = the previous page's last id)."""
+        after: str | None = None
+        while True:
+            page = self.backend.parse_page(self._json(self.backend.list(after=after, limit=limit, order=order)))
+            yield from page.data
+            if not page.has_more or not page.last_id:
+                return
+            after = page.last_id
+
+    def delete(self, video_id: str) -> DeletedVideo:
+        return self.backend.parse_deleted(self._json(self.backend.delete(video_id)), video_id)
+
+    def remix(self, video_id: str, prompt: str, *, idempotency_key: str | None = None) -> Video:
+        return self.backend.parse_video(self._json(self.feature_wire("remix", video_id, prompt), idempotency_key))
+
+    def edit(self, video_id: str, prompt: str, *, idempotency_key: str | None = None) -> Video:
+        return self.backend.parse_video(self._json(self.feature_wire("edit", video_id, prompt), idempotency_key))
+
+    def extend(
+        self, video_id: str, prompt: str, seconds: int | None = None, *, idempotency_key: str | None = None
+    ) -> Video:
+        wire = self.feature_wire("extend", video_id, prompt, seconds)
+        return self.backend.parse_video(self._json(wire, idempotency_key))
+
+    def create_character(self, video: str | Path | bytes, name: str) -> Character:
+        data = video if isinstance(video, bytes) else Path(video).read_bytes()
+        wire = WireRequest("POST", "/videos/characters", data={"name": name},
+                           files={"video": ("character.mp4", data, "video/mp4")}, creates=True)
+        return Character.model_validate(self._json(wire))
+
+    # -- content ----------------------------------------------------------------------------
+    def download_content(self, video_id: str, variant: str = "video") -> bytes:
+        self.target_path(video_id, None, variant)  # validates the variant
+        return self._send(self.backend.content(video_id, variant)).content
+
+    def download(self, video_id: str, path: str | Path | None = None, *, variant: str = "video") -> Path:
+        """Stream to a temp file beside `path`, verify, rename atomically. Returns the path."""
+        return self._download(video_id, path, variant).target
+
+    def _download(self, video_id: str, path: str | Path | None, variant: str) -> AtomicDownload:
+        target = self.target_path(video_id, path, variant)
+        attempt = 0
+        while True:
+            response = self._send(self.backend.content(video_id, variant), stream=True)
+            sink = AtomicDownload(target, variant)
+            try:
+                for chunk in response.iter_bytes(1 << 16):
+                    sink.write(chunk)
+                sink.commit()
+                return sink
+            except httpx.TransportError as exc:
+                sink.abort()
+                delay = self.retry_delay(attempt, None)
+                if delay is None:
+                    raise self.connection_error(exc) from None
+            except BaseException:
+                sink.abort()
+                raise
+            finally:
+                response.close()
+            time.sleep(delay)
+            attempt += 1
+
+    # -- waiting ----------------------------------------------------------------------------
+    def poll(
+        self,
+        video_id: str,
+        *,
+        timeout: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        interval: float | None = None,
+    ) -> Video:
+        """Wait until the job is finished (completed, failed, ...) and return it; never raises on
+        `failed` — check `video.ok`. Raises `PollTimeout` after `timeout` (default: settings)."""
+        start = time.monotonic()
+        deadline = start + (timeout if timeout is not None else self.settings.poll_timeout)
+        try:
+            while True:
+                response = self._send(self.backend.retrieve(video_id))
+                video = self.backend.parse_video(response.json())
+                if on_progress is not None:
+                    on_progress(video)
+                if video.done:
+                    return video
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise PollTimeout(video_id, time.monotonic() - start)
+                time.sleep(min(self.poll_delay(response, interval), remaining))
+        except KeyboardInterrupt:
+            raise PollInterrupted(video_id) from None
+
+    def create_and_poll(
+        self, request: VideoRequest | None = None, *, timeout: float | None = None,
+        on_progress: ProgressCallback | None = None, **fields: Any,
+    ) -> Video:
+        video = self.create(request, **fields)
+        if on_progress is not None:
+            on_progress(video)
+        return self.poll(video.id, timeout=timeout, on_progress=on_progress)
+
+    def generate(
+        self, prompt: str | VideoRequest, *, path: str | Path | None = None, timeout: float | None = None,
+        on_progress: ProgressCallback | None = None, **fields: Any,
+    ) -> GenerationResult:
+        """Create, wait, download: the finished MP4 (and its thumbnail) on disk.
+
+        Raises `GenerationFailed` (with the server's `code`, e.g. moderation_blocked) if the job fails.
+        """
+        request = prompt if isinstance(prompt, VideoRequest) else None
+        if request is None:
+            fields["prompt"] = prompt
+        self.models()
+        req = self.request_for(request, {k: v for k, v in fields.items() if k != "idempotency_key"})
+        video = self.create_and_poll(req, timeout=timeout, on_progress=on_progress,
+                                     idempotency_key=fields.get("idempotency_key"))
+        if not video.ok:
+            raise GenerationFailed(video)
+        sink = self._download(video.id, path, "video")
+        thumb = self._thumbnail(video.id, sink.target)
+        return GenerationResult(
+            request=req, video=video, path=sink.target, thumbnail=thumb, backend=self.settings.backend,
+            cost=video.cost if video.cost is not None else estimate_cost(req, self.capabilities),
+            sha256=sink.sha256,
+        )
+
+    def _thumbnail(self, video_id: str, video_path: Path) -> Path | None:
+        try:
+            return self.download(video_id, video_path.with_suffix(".thumbnail.webp"), variant="thumbnail")
+        except Exception:  # thumbnails are a nicety; some backends have none
+            return None
+
+
+class AsyncSoraClient(ClientCore):
+    """The asyncio twin of `SoraClient`; `async with AsyncSoraClient() as c:`."""
+
+    def __init__(
+        self,
+        *,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(injected=http_client is not None or transport is not None, **options)
+        self._http = http_client or httpx.AsyncClient(transport=transport, **self.new_http_kwargs())
+        self._owns_http = http_client is None
+
+    async def close(self) -> None:
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncSoraClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def _send(
+        self, wire: WireRequest, *, stream: bool = False, idempotency_key: str | None = None
+    ) -> httpx.Response:
+        request = self.build(wire, idempotency_key)
+        attempt = 0
+        while True:
+            try:
+                response = await self._http.send(request, stream=stream)
+            except httpx.TransportError as exc:
+                delay = self.retry_delay(attempt, None)
+                if delay is None:
+                    raise self.connection_error(exc) from None
+            else:
+                if response.is_success:
+                    return response
+                body = await response.aread()
+                await response.aclose()
+                delay = self.retry_delay(attempt, response)
+                if delay is None:
+                    raise self.status_error(response, body)
+            await asyncio.sleep(delay)
+            attempt += 1
+
+    async def _json(self, wire: WireRequest, idempotency_key: str | None = None) -> Any:
+        return (await self._send(wire, idempotency_key=idempotency_key)).json()
+
+    async def models(self) -> BackendCapabilities:
+        wire = self.backend.models_request()
+        if wire is not None and not self._caps_loaded:
+            self.backend.set_capabilities(self.backend.parse_models(await self._json(wire)))
+            self._caps_loaded = True
+        return self.capabilities
+
+    async def create(
+        self,
+        request: VideoRequest | None = None,
+        *,
+        prompt: str | None = None,
+        model: str | None = None,
+        seconds: int | str | None = None,
+        size: str | None = None,
+        input_reference: Any = None,
+        fit: Fit | None = None,
+        idempotency_key: str | None = None,
+        **more: Any,
+    ) -> Video:
+        await self.models()
+        fields = _create_fields(prompt, model, seconds, size, input_reference=input_reference, fit=fit, **more)
+        req = self.request_for(request, fields)
+        return self.backend.parse_video(await self._json(self.create_wire(req), idempotency_key))
+
+    async def retrieve(self, video_id: str) -> Video:
+        return self.backend.parse_video(await self._json(self.backend.retrieve(video_id)))
+
+    async def list(self, *, limit: int = 100, order: str = "desc") -> AsyncIterator[Video]:
+        after: str | None = None
+        while True:
+            data = await self._json(self.backend.list(after=after, limit=limit, order=order))
+            page = self.backend.parse_page(data)
+            for video in page.data:
+                yield video
+            if not page.has_more or not page.last_id:
+                return
+            after = page.last_id
+
+    async def delete(self, video_id: str) -> DeletedVideo:
+        return self.backend.parse_deleted(await self._json(self.backend.delete(video_id)), video_id)
+
+    async def remix(self, video_id: str, prompt: str, *, idempotency_key: str | None = None) -> Video:
+        wire = self.feature_wire("remix", video_id, prompt)
+        return self.backend.parse_video(await self._json(wire, idempotency_key))
+
+    async def edit(self, video_id: str, prompt: str, *, idempotency_key: str | None = None) -> Video:
+        wire = self.feature_wire("edit", video_id, prompt)
+        return self.backend.parse_video(await self._json(wire, idempotency_key))
+
+    async def extend(
+        self, video_id: str, prompt: str, seconds: int | None = None, *, idempotency_key: str | None = None
+    ) -> Video:
+        wire = self.feature_wire("extend", video_id, prompt, seconds)
+        return self.backend.parse_video(await self._json(wire, idempotency_key))
+
+    async def download_content(self, video_id: str, variant: str = "video") -> bytes:
+        self.target_path(video_id, None, variant)
+        return (await self._send(self.backend.content(video_id, variant))).content
+
+    async def download(self, video_id: str, path: str | Path | None = None, *, variant: str = "video") -> Path:
+        return (await self._download(video_id, path, variant)).target
+
+    async def _download(self, video_id: str, path: str | Path | None, variant: str) -> AtomicDownload:
+        target = self.target_path(video_id, path, variant)
+        attempt = 0
+        while True:
+            response = await self._send(self.backend.content(video_id, variant), stream=True)
+            sink = AtomicDownload(target, variant)
+            try:
+                async for chunk in response.aiter_bytes(1 << 16):
+                    sink.write(chunk)
+                sink.commit()
+                return sink
+            except httpx.TransportError as exc:
+                sink.abort()
+                delay = self.retry_delay(attempt, None)
+                if delay is None:
+                    raise self.connection_error(exc) from None
+            except BaseException:
+                sink.abort()
+                raise
+            finally:
+                await response.aclose()
+            await asyncio.sleep(delay)
+            attempt += 1
+
+    async def poll(
+        self,
+        video_id: str,
+        *,
+        timeout: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        interval: float | None = None,
+    ) -> Video:
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        deadline = start + (timeout if timeout is not None else self.settings.poll_timeout)
+        while True:
+            response = await self._send(self.backend.retrieve(video_id))
+            video = self.backend.parse_video(response.json())
+            if on_progress is not None:
+                on_progress(video)
+            if video.done:
+                return video
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise PollTimeout(video_id, loop.time() - start)
+            await asyncio.sleep(min(self.poll_delay(response, interval), remaining))
+
+    async def create_and_poll(
+        self, request: VideoRequest | None = None, *, timeout: float | None = None,
+        on_progress: ProgressCallback | None = None, **fields: Any,
+    ) -> Video:
+        video = await self.create(request, **fields)
+        if on_progress is not None:
+            on_progress(video)
+        return await self.poll(video.id, timeout=timeout, on_progress=on_progress)
+
+    async def generate(
+        self, prompt: str | VideoRequest, *, path: str | Path | None = None, timeout: float | None = None,
+        on_progress: ProgressCallback | None = None, **fields: Any,
+    ) -> GenerationResult:
+        request = prompt if isinstance(prompt, VideoRequest) else None
+        if request is None:
+            fields["prompt"] = prompt
+        await self.models()
+        req = self.request_for(request, {k: v for k, v in fields.items() if k != "idempotency_key"})
+        video = await self.create_and_poll(req, timeout=timeout, on_progress=on_progress,
+                                           idempotency_key=fields.get("idempotency_key"))
+        if not video.ok:
+            raise GenerationFailed(video)
+        sink = await self._download(video.id, path, "video")
+        try:
+            thumb: Path | None = await self.download(
+                video.id, sink.target.with_suffix(".thumbnail.webp"), variant="thumbnail"
+            )
+        except Exception:
+            thumb = None
+        return GenerationResult(
+            request=req, video=video, path=sink.target, thumbnail=thumb, backend=self.settings.backend,
+            cost=video.cost if video.cost is not None else estimate_cost(req, self.capabilities),
+            sha256=sink.sha256,
+        )

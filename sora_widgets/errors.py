@@ -1,0 +1,198 @@
+"""One exception tree for the whole toolkit.
+
+    SoraError                       base; str() is always one readable line (what, why, what to do)
+    ├── ConfigurationError          missing key, unknown backend, bad settings
+    ├── InvalidRequestError         refused locally before sending (also a ValueError)
+    │   └── UnsupportedFeatureError the backend/model lacks the feature (remix, seed, ...)
+    ├── BudgetExceededError         the submit would exceed the configured budget
+    ├── APIConnectionError          the server could not be reached
+    │   └── APITimeoutError         connect/read timed out
+    ├── APIStatusError              the server answered 4xx/5xx (message, code, param, request id)
+    │   ├── BadRequestError (400)   AuthenticationError (401)  PaymentRequiredError (402)
+    │   ├── PermissionDeniedError (403)  NotFoundError (404)  ConflictError (409)
+    │   ├── UnprocessableEntityError (422)  RateLimitError (429)  InternalServerError (5xx)
+    ├── GenerationFailed            the job ended failed/cancelled/expired; carries `code` and `video`
+    ├── PollTimeout                 the poll deadline passed; carries `video_id` to resume
+    ├── PollInterrupted             KeyboardInterrupt while waiting; carries `video_id` to resume
+    └── DownloadError               the content was empty, not an MP4, or could not be written
+
+Keys never appear in any message: messages are built from server text that went through `redact`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class SoraError(Exception):
+    """Base class. `hint` says what to do; `str()` joins message and hint on one line."""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        text = self.message.replace("\n", " ").strip()
+        return f"{text} — {self.hint}" if self.hint else text
+
+
+class ConfigurationError(SoraError):
+    pass
+
+
+class InvalidRequestError(SoraError, ValueError):
+    def __init__(self, message: str, *, param: str | None = None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.param = param
+
+
+class UnsupportedFeatureError(InvalidRequestError):
+    pass
+
+
+class BudgetExceededError(SoraError):
+    pass
+
+
+class APIConnectionError(SoraError):
+    def __init__(self, message: str = "could not reach the video server", *, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint or "check the base URL and that the server is running")
+
+
+class APITimeoutError(APIConnectionError):
+    def __init__(self, message: str = "the request to the video server timed out") -> None:
+        super().__init__(message, hint="try again, or raise `timeout` in the settings")
+
+
+class APIStatusError(SoraError):
+    status_code: int = 0
+    default_hint: str | None = None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        code: str | None = None,
+        param: str | None = None,
+        type: str | None = None,
+        request_id: str | None = None,
+        body: Any = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint or self.default_hint)
+        self.status_code = status_code
+        self.code = code
+        self.param = param
+        self.type = type
+        self.request_id = request_id
+        self.body = body
+
+    def __str__(self) -> str:
+        base = super().__str__()
+        rid = f" (request {self.request_id})" if self.request_id else ""
+        return f"HTTP {self.status_code}: {base}{rid}"
+
+
+class BadRequestError(APIStatusError):
+    pass
+
+
+class AuthenticationError(APIStatusError):
+    default_hint = "check the API key (SORA_API_KEY or the backend's usual variable)"
+
+
+class PaymentRequiredError(APIStatusError):
+    default_hint = "the account has no credits left; add credits with the provider, then retry"
+
+
+class PermissionDeniedError(APIStatusError):
+    default_hint = "the key is valid but may not use this model or feature"
+
+
+class NotFoundError(APIStatusError):
+    default_hint = "check the id; jobs expire and deleted videos are gone"
+
+
+class ConflictError(APIStatusError):
+    pass
+
+
+class UnprocessableEntityError(APIStatusError):
+    pass
+
+
+class RateLimitError(APIStatusError):
+    default_hint = "the server is rate limiting; wait a moment or lower the batch concurrency"
+
+
+class InternalServerError(APIStatusError):
+    default_hint = "a server-side failure; retry later"
+
+
+_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    402: PaymentRequiredError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    413: BadRequestError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error_class(status: int) -> type[APIStatusError]:
+    if status >= 500:
+        return InternalServerError
+    return _STATUS_ERRORS.get(status, APIStatusError)
+
+
+class GenerationFailed(SoraError):
+    """The job finished without a video. `code` is the server's reason, e.g. `moderation_blocked`."""
+
+    def __init__(self, video: Any, *, hint: str | None = None) -> None:
+        err = getattr(video, "error", None)
+        self.video = video
+        self.video_id: str = getattr(video, "id", "")
+        self.code: str | None = getattr(err, "code", None)
+        status = getattr(video, "status", "failed")
+        why = getattr(err, "message", "") or status
+        if hint is None and self.code == "moderation_blocked":
+            hint = "the prompt or reference was blocked by moderation; rephrase it and try again"
+        super().__init__(f"video {self.video_id} {status}: {why}", hint=hint)
+
+
+class PollTimeout(SoraError):
+    def __init__(self, video_id: str, waited: float) -> None:
+        self.video_id = video_id
+        super().__init__(
+            f"video {video_id} was not finished after {waited:.0f}s",
+            hint=f"it may still finish: resume with client.poll({video_id!r}) or %sora resume",
+        )
+
+
+class PollInterrupted(SoraError, KeyboardInterrupt):
+    """Raised instead of a bare KeyboardInterrupt so the job id is never lost."""
+
+    def __init__(self, video_id: str) -> None:
+        self.video_id = video_id
+        SoraError.__init__(
+            self,
+            f"stopped waiting for video {video_id} (the job keeps running on the server)",
+            hint=f"resume with client.poll({video_id!r}) or %sora resume",
+        )
+
+
+class DownloadError(SoraError):
+    pass
+
+
+def redact(text: str, *secrets: str | None) -> str:
+    """Replace every secret that occurs in `text` (used on anything echoed from a server)."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return text
