@@ -58,6 +58,8 @@ class Backend:
     requires_key: ClassVar[bool] = True
     #: True when capabilities come from the server (`models_request`/`parse_models`)
     dynamic_capabilities: ClassVar[bool] = False
+    #: True when the server de-duplicates creates by Idempotency-Key (safe to re-send on resume)
+    honours_idempotency: ClassVar[bool] = False
 
     #: what the backend offers before any catalog is fetched; each subclass sets its own
     default_capabilities: ClassVar[BackendCapabilities]

@@ -55,4 +55,5 @@ class LocalBackend(Backend):
     kind = "local"
     key_envs = ()
     requires_key = False
+    honours_idempotency = True
     default_capabilities = LOCAL_CAPABILITIES

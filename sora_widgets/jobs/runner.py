@@ -1,0 +1,393 @@
+"""The one job path shared by widgets, magics, batches and storyboards.
+
+    VideoRequest -> prepare (validate, estimate, budget) -> ledger intent -> create -> poll
+                 -> download + verify -> ledger -> JobState snapshots to every observer
+
+Jobs run as asyncio tasks: on the kernel's event loop when there is one (widgets, `--no-wait`),
+else on the runner's background loop thread (blocking magics, scripts). Nothing is lost when a
+kernel dies: the ledger holds the intent and the id, and `resume()` picks the job up again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from ..capabilities import BackendCapabilities, estimate_cost
+from ..client import AsyncSoraClient, SoraClient
+from ..config import Settings
+from ..errors import GenerationFailed, InvalidRequestError, PollInterrupted, SoraError
+from ..models import Video, VideoRequest
+from .budget import Budget
+from .ledger import Ledger
+from .state import DOWNLOADING, INTERRUPTED, SUBMITTING, UNKNOWN, Job, JobState, Listener
+
+OPS = ("create", "remix", "edit", "extend")
+
+
+class JobRunner:
+    """Runs jobs for one backend configuration; see the module docstring for the flow."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        ledger: Ledger | bool = True,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sync_transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        self.ledger: Ledger | None = Ledger(self.settings.output_dir) if ledger is True else (ledger or None)
+        self.budget = Budget(
+            self.ledger, session_limit=self.settings.budget_session, total_limit=self.settings.budget_total
+        )
+        self.jobs: list[Job] = []
+        self._transport = transport
+        self._sync = SoraClient(settings=self.settings, transport=sync_transport)
+        self._clients: dict[int, AsyncSoraClient] = {}
+        self._slots: dict[int, asyncio.Semaphore] = {}
+        self._rate_lock = threading.Lock()
+        self._next_create = 0.0
+        self._bg_loop: asyncio.AbstractEventLoop | None = None
+        self._bg_lock = threading.Lock()
+        self._listeners: list[Listener] = []
+
+    def __repr__(self) -> str:
+        return f"JobRunner(backend={self.settings.backend!r}, jobs={len(self.jobs)})"
+
+    # -- configuration ----------------------------------------------------------------------
+    @property
+    def backend(self) -> str:
+        return self.settings.backend
+
+    @property
+    def capabilities(self) -> BackendCapabilities:
+        return self._sync.models()
+
+    @property
+    def client(self) -> SoraClient:
+        """A blocking client with the same settings (for one-off calls: list, delete, download)."""
+        return self._sync
+
+    def on_job(self, listener: Listener) -> None:
+        """Observe every job this runner starts (the gallery and batch panels use this)."""
+        self._listeners.append(listener)
+
+    # -- preparing --------------------------------------------------------------------------
+    def prepare(self, request: VideoRequest | str, **fields: Any) -> tuple[VideoRequest, float]:
+        """Validate against the backend's capabilities and estimate the cost. No network for
+        backends with static capabilities."""
+        if isinstance(request, str):
+            fields["prompt"] = request
+            request = VideoRequest.model_validate({k: v for k, v in fields.items() if v is not None})
+        elif fields:
+            request = request.with_(**fields)
+        self._sync.models()
+        req = self._sync.request_for(request, {})
+        return req, estimate_cost(req, self.capabilities)
+
+    def variations(self, request: VideoRequest, n: int) -> list[VideoRequest]:
+        """`n` versions of one request; different seeds where the model takes a seed."""
+        if not 1 <= n <= 4:
+            raise InvalidRequestError(f"variations must be 1-4, got {n}", param="variations")
+        if n == 1:
+            return [request]
+        mc = self.capabilities.model(request.model)
+        if not mc.seed:
+            return [request] * n
+        base = request.seed if request.seed is not None else abs(hash(request.prompt)) % 1_000_000
+        return [request.with_(seed=base + i) for i in range(n)]
+
+    @staticmethod
+    def grid(request: VideoRequest, **axes: Sequence[Any]) -> list[tuple[str, VideoRequest]]:
+        """The cartesian product of parameter lists for A/B tests: `grid(r, seconds=[4, 8])`."""
+        names = list(axes)
+        out = []
+        for combo in itertools.product(*(axes[n] for n in names)):
+            changes = dict(zip(names, combo))
+            label = ", ".join(f"{k}={v}" for k, v in changes.items())
+            out.append((label, request.with_(**changes)))
+        return out
+
+    # -- submitting -------------------------------------------------------------------------
+    def submit(
+        self, request: VideoRequest | str, *, op: str = "create", parent_id: str | None = None, label: str = "",
+        group_id: str | None = None, background: bool = False,
+    ) -> Job:
+        """Validate, check the budget, record the intent and start the job. Raises before anything
+        is sent when the request is invalid or over budget."""
+        return self.submit_many([request], op=op, parent_id=parent_id, labels=[label], group_id=group_id,
+                                background=background)[0]
+
+    def submit_many(
+        self, requests: Iterable[VideoRequest | str], *, op: str = "create", parent_id: str | None = None,
+        labels: Sequence[str] | None = None, group_id: str | None = None, background: bool = False,
+    ) -> list[Job]:
+        """Start several jobs; all are validated and budgeted together before any is sent."""
+        if op not in OPS:
+            raise InvalidRequestError(f"unknown operation {op!r}", hint=f"use one of: {', '.join(OPS)}")
+        prepared = [self.prepare(r) for r in requests]
+        if op != "create":
+            self._check_feature(op, parent_id)
+        total = sum(cost for _, cost in prepared)
+        self.budget.reserve(total, "this batch" if len(prepared) > 1 else "this generation")
+        jobs = []
+        for i, (req, cost) in enumerate(prepared):
+            label = labels[i] if labels and i < len(labels) else ""
+            state = JobState(request=req, backend=self.backend, op=op, parent_id=parent_id, label=label,
+                             estimated_cost=cost)
+            job = Job(state)
+            self._record(state, group_id=group_id)
+            self.jobs.append(job)
+            for listener in self._listeners:
+                listener(state)
+            self._start(job, self._execute(job), background=background)
+            jobs.append(job)
+        return jobs
+
+    def _check_feature(self, op: str, parent_id: str | None) -> None:
+        if not parent_id:
+            raise InvalidRequestError(f"{op} needs the id of the source video", param="parent_id")
+        from ..capabilities import require_feature
+
+        require_feature(self.capabilities, self.settings.model, op)
+
+    def run(self, request: VideoRequest | str, *, on_update: Listener | None = None, **kw: Any) -> JobState:
+        """Submit on the background loop and block until done. Ctrl-C stops *waiting* (the job
+        stays resumable) and raises `PollInterrupted` with the job id."""
+        job = self.submit(request, background=True, **kw)
+        return self.wait(job, on_update=on_update)
+
+    def wait(self, job: Job, *, on_update: Listener | None = None) -> JobState:
+        unsubscribe = job.observe(on_update) if on_update else None
+        try:
+            while True:
+                try:
+                    return job.wait(timeout=0.25)
+                except TimeoutError:
+                    continue
+        except KeyboardInterrupt:
+            job.interrupted = True
+            job.cancel()
+            raise PollInterrupted(job.state.video_id or job.key) from None
+        finally:
+            if unsubscribe:
+                unsubscribe()
+
+    # -- scheduling -------------------------------------------------------------------------
+    def _start(self, job: Job, coro: Any, *, background: bool) -> None:
+        loop = None if background else _running_loop()
+        if loop is not None:
+            job.attach(loop.create_task(coro), loop)
+            return
+        bg = self._background_loop()
+
+        async def wrapped() -> JobState:
+            task = asyncio.current_task()
+            assert task is not None
+            job.attach(task, bg)  # type: ignore[arg-type]
+            return await coro
+
+        asyncio.run_coroutine_threadsafe(wrapped(), bg)
+
+    def _background_loop(self) -> asyncio.AbstractEventLoop:
+        with self._bg_lock:
+            if self._bg_loop is None or self._bg_loop.is_closed():
+                loop = asyncio.new_event_loop()
+                threading.Thread(target=loop.run_forever, name="sora-jobs", daemon=True).start()
+                self._bg_loop = loop
+            return self._bg_loop
+
+    def _client(self) -> AsyncSoraClient:
+        loop_id = id(asyncio.get_running_loop())
+        if loop_id not in self._clients:
+            self._clients[loop_id] = AsyncSoraClient(settings=self.settings, transport=self._transport)
+        return self._clients[loop_id]
+
+    def _slot(self) -> asyncio.Semaphore:
+        loop_id = id(asyncio.get_running_loop())
+        if loop_id not in self._slots:
+            self._slots[loop_id] = asyncio.Semaphore(self.settings.concurrency)
+        return self._slots[loop_id]
+
+    async def _rate_gate(self) -> None:
+        rate = self.settings.rate_limit
+        if rate <= 0:
+            return
+        with self._rate_lock:
+            now = time.monotonic()
+            start = max(now, self._next_create)
+            self._next_create = start + 1.0 / rate
+        if start > now:
+            await asyncio.sleep(start - now)
+
+    # -- executing --------------------------------------------------------------------------
+    def _record(self, state: JobState, group_id: str | None = None) -> None:
+        if self.ledger is not None:
+            base = self.settings.base_url
+            self.ledger.record(state, base_url=base, group_id=group_id)
+
+    def _update(self, job: Job, **changes: Any) -> JobState:
+        state = job.state.evolve(**changes)
+        if state.status != job.state.status or state.video_id != job.state.video_id or state.done:
+            self._record(state)
+        job.publish(state)
+        return state
+
+    def _on_video(self, job: Job, video: Video) -> None:
+        if job.state.status in (video.status, DOWNLOADING) and job.state.progress == video.progress:
+            return
+        self._update(job, video=video, video_id=video.id, status=video.status if not video.done else job.state.status,
+                     progress=video.progress)
+
+    async def _execute(self, job: Job, *, attach: bool = False) -> JobState:
+        client = self._client()
+        try:
+            async with self._slot():
+                video = await (self._attach(client, job) if attach else self._create(client, job))
+                video = await client.poll(video.id, on_progress=lambda v: self._on_video(job, v))
+                if not video.ok:
+                    err = GenerationFailed(video)
+                    return self._finish(job, status=video.status, video=video, error=str(err), error_code=err.code)
+                return await self._download(client, job, video)
+        except asyncio.CancelledError:
+            if job.interrupted:
+                return self._finish(job, status=INTERRUPTED, error="stopped waiting; the job is resumable")
+            return self._finish(job, status="cancelled", error="cancelled")
+        except InvalidRequestError as exc:
+            return self._finish(job, status="failed", error=str(exc))
+        except SoraError as exc:
+            return self._lost_contact(job, exc)
+        except Exception as exc:  # one line for the user; details stay in the ledger's error text
+            return self._finish(job, status="failed", error=f"{type(exc).__name__}: {exc}")
+
+    async def _create(self, client: AsyncSoraClient, job: Job) -> Video:
+        await self._rate_gate()
+        st = self._update(job, status=SUBMITTING, submitted_at=time.time())
+        req, key = st.request, st.idempotency_key
+        if st.op == "create":
+            video = await client.create(req, idempotency_key=key)
+        elif st.op == "remix":
+            video = await client.remix(st.parent_id or "", req.prompt, idempotency_key=key)
+        elif st.op == "edit":
+            video = await client.edit(st.parent_id or "", req.prompt, idempotency_key=key)
+        else:
+            video = await client.extend(st.parent_id or "", req.prompt, req.seconds, idempotency_key=key)
+        self._update(job, video=video, video_id=video.id, status=video.status, progress=video.progress)
+        return video
+
+    async def _attach(self, client: AsyncSoraClient, job: Job) -> Video:
+        """Resume: find the job on the server; never blindly create it again."""
+        st = job.state
+        if st.video_id:
+            return await client.retrieve(st.video_id)
+        found = await self._lookup(client, st)
+        if found is not None:
+            self._update(job, video=found, video_id=found.id, status=found.status)
+            return found
+        if client.backend.honours_idempotency:
+            # The server de-duplicates by key: this returns the original job if it exists.
+            return await self._create(client, job)
+        raise _Unknown()
+
+    async def _lookup(self, client: AsyncSoraClient, st: JobState) -> Video | None:
+        try:
+            async for video in client.list(limit=100, order="desc"):
+                if video.prompt == st.request.prompt and (video.created_at or 0) >= st.created_at - 120:
+                    return video
+                if (video.created_at or 0) < st.created_at - 120:
+                    break
+        except SoraError:
+            return None
+        return None
+
+    async def _download(self, client: AsyncSoraClient, job: Job, video: Video) -> JobState:
+        self._update(job, status=DOWNLOADING, video=video, progress=100)
+        sink = await client._download(video.id, None, "video")
+        try:
+            thumb: Path | None = await client.download(
+                video.id, sink.target.with_suffix(".thumbnail.webp"), variant="thumbnail"
+            )
+        except SoraError:
+            thumb = None
+        return self._finish(job, status="completed", video=video, path=sink.target, thumbnail=thumb,
+                            sha256=sink.sha256, actual_cost=video.cost)
+
+    def _finish(self, job: Job, **changes: Any) -> JobState:
+        state = self._update(job, finished_at=time.time(), **changes)
+        self.budget.settle(state.estimated_cost, state.actual_cost, completed=state.status == "completed")
+        return state
+
+    def _lost_contact(self, job: Job, exc: SoraError) -> JobState:
+        """An API error. Before the server knew the job it is final; after, the job is resumable."""
+        if isinstance(exc, _Unknown):
+            return self._finish(job, status=UNKNOWN, error=str(exc))
+        status_code = getattr(exc, "status_code", 0)
+        if job.state.video_id is None and (400 <= status_code < 500 or job.state.status != SUBMITTING):
+            return self._finish(job, status="failed", error=str(exc))
+        if job.state.video_id and status_code == 404:
+            return self._finish(job, status="expired", error=str(exc))
+        return self._finish(job, status=INTERRUPTED, error=f"{exc} — run %sora resume (or runner.resume()) to pick it up")
+
+    # -- resuming ---------------------------------------------------------------------------
+    def resume(self, *, background: bool = False) -> list[Job]:
+        """Re-attach every unfinished job of this backend recorded in the ledger."""
+        if self.ledger is None:
+            return []
+        running = {j.key for j in self.jobs if not j.done}
+        jobs = []
+        for row in self.ledger.unfinished():
+            if row["backend"] != self.backend or row["key"] in running:
+                continue
+            job = Job(_state_from_row(row))
+            self.jobs.append(job)
+            for listener in self._listeners:
+                listener(job.state)
+            self._start(job, self._execute(job, attach=True), background=background)
+            jobs.append(job)
+        return jobs
+
+    def resume_blocking(self, on_update: Callable[[JobState], Any] | None = None) -> list[JobState]:
+        return [self.wait(job, on_update=on_update) for job in self.resume(background=True)]
+
+
+class _Unknown(SoraError):
+    def __init__(self) -> None:
+        super().__init__(
+            "could not find this job on the server, and it was not created again (that could bill twice)",
+            hint="submit it again if you still want it",
+        )
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def _state_from_row(row: dict[str, Any]) -> JobState:
+    req_data = dict(row["request"])
+    ref = req_data.pop("input_reference", None)
+    if ref and not str(ref).startswith("<"):
+        req_data["input_reference"] = ref
+    try:
+        request = VideoRequest.model_validate(req_data)
+    except ValueError:  # e.g. the reference file is gone: keep the text, drop the reference
+        req_data.pop("input_reference", None)
+        request = VideoRequest.model_validate(req_data)
+    return JobState(
+        request=request, backend=row["backend"], key=row["key"], op=row["op"], parent_id=row["parent_id"],
+        # a resumed job starts live again, whatever it was left as
+        label=row["label"] or "", status="queued" if row["video_id"] else SUBMITTING, progress=row["progress"],
+        video_id=row["video_id"],
+        estimated_cost=row["estimated_cost"], actual_cost=row["actual_cost"],
+        idempotency_key=row["idempotency_key"], created_at=row["created_at"], submitted_at=row["submitted_at"],
+    )
