@@ -244,8 +244,7 @@ class JobRunner:
     def _on_video(self, job: Job, video: Video) -> None:
         if job.state.status in (video.status, DOWNLOADING) and job.state.progress == video.progress:
             return
-        self._update(job, video=video, video_id=video.id, status=video.status if not video.done else job.state.status,
-                     progress=video.progress)
+        self._update(job, video=video, video_id=video.id, status=_live(video), progress=video.progress)
 
     async def _execute(self, job: Job, *, attach: bool = False) -> JobState:
         client = self._client()
@@ -280,7 +279,7 @@ class JobRunner:
             video = await client.edit(st.parent_id or "", req.prompt, idempotency_key=key)
         else:
             video = await client.extend(st.parent_id or "", req.prompt, req.seconds, idempotency_key=key)
-        self._update(job, video=video, video_id=video.id, status=video.status, progress=video.progress)
+        self._update(job, video=video, video_id=video.id, status=_live(video), progress=video.progress)
         return video
 
     async def _attach(self, client: AsyncSoraClient, job: Job) -> Video:
@@ -290,7 +289,7 @@ class JobRunner:
             return await client.retrieve(st.video_id)
         found = await self._lookup(client, st)
         if found is not None:
-            self._update(job, video=found, video_id=found.id, status=found.status)
+            self._update(job, video=found, video_id=found.id, status=_live(found))
             return found
         if client.backend.honours_idempotency:
             # The server de-duplicates by key: this returns the original job if it exists.
@@ -364,6 +363,13 @@ class _Unknown(SoraError):
             "could not find this job on the server, and it was not created again (that could bill twice)",
             hint="submit it again if you still want it",
         )
+
+
+def _live(video: Video) -> str:
+    """The status to show while the job is still ours to finish: a server-side "completed" only
+    becomes final once the file is downloaded and verified (a replayed create or a resume lookup
+    can return a job that is already done)."""
+    return "in_progress" if video.done else video.status
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

@@ -207,3 +207,21 @@ async def test_cancel_ends_cancelled(fake: FakeVideos, tmp_path: Path) -> None:
 def test_ledger_survives_reopen(tmp_path: Path) -> None:
     assert Ledger(tmp_path).rows() == []
     assert (tmp_path / "ledger.sqlite").exists()
+
+
+def test_resume_of_a_job_already_finished_on_the_server_downloads_it(fake: FakeVideos, tmp_path: Path) -> None:
+    # regression: a lookup that found a completed job published "completed" before the download
+    runner = make_runner(fake, tmp_path)
+
+    def lost_after_create(request):
+        fake._route(request, "/videos")
+        return connection_drop(request)
+
+    fake.script.extend([("/videos", lost_after_create)] + [("/videos", connection_drop)] * 2)
+    assert runner.run("finished while we were away").status == "interrupted"
+    vid = next(iter(fake.jobs))
+    for _ in range(fake.steps):
+        fake._poll(vid)
+    assert fake.jobs[vid]["video"]["status"] == "completed"
+    states = make_runner(fake, tmp_path).resume_blocking()
+    assert states[0].ok and states[0].path.read_bytes() == fake.content
