@@ -51,6 +51,17 @@ class UnsupportedFeatureError(InvalidRequestError):
     pass
 
 
+def from_validation_error(exc: Exception) -> InvalidRequestError:
+    """One line from a pydantic ValidationError: the first problem, with its field."""
+    errors = getattr(exc, "errors", None)
+    first = errors()[0] if callable(errors) and errors() else {}
+    loc = ".".join(str(x) for x in first.get("loc", ()) if x != "__root__") or None
+    msg = str(first.get("msg", exc)).removeprefix("Value error, ")
+    more = len(errors()) - 1 if callable(errors) else 0
+    text = f"{loc}: {msg}" if loc else msg
+    return InvalidRequestError(text + (f" (and {more} more)" if more > 0 else ""), param=loc)
+
+
 class BudgetExceededError(SoraError):
     pass
 
