@@ -45,9 +45,11 @@ def test_client_validation_never_crashes(prompt, model, size, secs, seed) -> Non
     assert sent == []
 
 
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
+                    st.text(max_size=20))
 bodies = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=20)),
-    lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(st.text(max_size=10), children, max_size=4)),
+    scalars,
+    lambda kids: st.one_of(st.lists(kids, max_size=4), st.dictionaries(st.text(max_size=10), kids, max_size=4)),
     max_leaves=10,
 )
 fields = st.fixed_dictionaries({}, optional={"prompt": bodies, "model": bodies, "seconds": bodies, "size": bodies,

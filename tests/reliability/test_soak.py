@@ -64,7 +64,7 @@ def test_soak_with_30_percent_faults(tmp_path: Path) -> None:
     # every job in the ledger, every file verified
     rows = _runner(server, out).ledger.rows()
     assert len(rows) == n and all(r["status"] == "completed" for r in rows)
-    for row, state in zip(sorted(rows, key=lambda r: r["key"]), sorted(states, key=lambda s: s.key)):
+    for row, state in zip(sorted(rows, key=lambda r: r["key"]), sorted(states, key=lambda s: s.key), strict=True):
         path = Path(row["path"])
         assert hashlib.sha256(path.read_bytes()).hexdigest() == row["sha256"] == state.sha256
     for state in states[:10]:
