@@ -1,0 +1,181 @@
+"""Rules about what the shot shows: complexity, vague positions, contradictions, camera moves, and
+the hints for a missing camera or missing light (the guide's "Common Pitfalls to Avoid").
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._camera import MOVE_KINDS, camera_hits
+from ._classify import _LIGHT_WORDS
+from ._context import LintContext
+from ._lexicon import PLACE_NOUNS, STILL_VERBS, is_action_verb, subject_nouns
+from ._match import enclosing, find_terms, has_term, sentence_spans, words
+from .findings import Finding
+from .vocabulary import ANGLES, LENSES, LIGHTING, SHOT_TYPES, TIME_OF_DAY
+
+_I = re.IGNORECASE
+MAX_MOVING = 3
+MAX_SUBJECTS = 3
+
+
+def check_complexity(ctx: LintContext) -> list[Finding]:
+    """Too many subjects or moving elements for one shot (the guide: "start simple")."""
+    camera = [(h.start, h.end) for h in camera_hits(ctx.text)]
+    toks = [t for t in words(ctx.masked) if not any(s <= t[1] < e for s, e in camera)]
+    tokens = [w for w, _, _ in toks]
+    moving = {v for i in range(len(tokens)) if (v := is_action_verb(tokens, i)) and v not in STILL_VERBS}
+    nouns = subject_nouns()
+    subjects = {nouns[w] for w in tokens if w in nouns}
+    if len(moving) <= MAX_MOVING and len(subjects) <= MAX_SUBJECTS:
+        return []
+    parts = []
+    if len(moving) > MAX_MOVING:
+        parts.append(f"{len(moving)} moving elements ({', '.join(sorted(moving))})")
+    if len(subjects) > MAX_SUBJECTS:
+        parts.append(f"{len(subjects)} subjects ({', '.join(sorted(subjects))})")
+    message = (
+        f"{' and '.join(parts)} in one shot: busy scenes lose coherence; keep one subject and one clear "
+        "action here and give the rest their own shots"
+    )
+    return [Finding("scene-complexity", "warning", None, message)]
+
+
+_RELATION = re.compile(r"\b(?P<rel>next\s+to|beside|alongside|side\s+by\s+side|adjacent\s+to)\b", _I)
+_NEAR = re.compile(r"\b(?P<rel>near|nearby|close\s+to)\b(?!\s+(?:the\s+)?(?:camera|lens)\b)", _I)
+_PLACED = re.compile(
+    r"\b(?:left|right|foreground|background|midground|in\s+front\s+of|behind|above|below|on\s+top\s+of|"
+    r"underneath|beneath|center|centre|middle)\b",
+    _I,
+)
+_OBJECT = re.compile(r"\s+(?:(?:the|a|an|his|her|their|its|two|some)\s+)?(?:[\w-]+\s+){0,2}?(?P<noun>[\w-]+)")
+
+
+def check_positions(ctx: LintContext) -> list[Finding]:
+    """Relations such as "next to" without a side or depth (the guide: "specify left/right")."""
+    found: list[Finding] = []
+    for start, end in sentence_spans(ctx.text):
+        sentence = ctx.masked[start:end]
+        if _PLACED.search(sentence):
+            continue
+        for m in _RELATION.finditer(sentence):
+            if _about_camera(ctx, start + m.start()):
+                continue  # "tracking alongside the train" places the camera, not the subjects
+            severity = "hint" if _object_is_place(sentence, m.end()) else "warning"
+            found.append(_position(ctx, start + m.start(), start + m.end(), severity))
+        for m in _NEAR.finditer(sentence):
+            found.append(_position(ctx, start + m.start(), start + m.end(), "hint"))
+    return found
+
+
+def _about_camera(ctx: LintContext, pos: int) -> bool:
+    clause = enclosing(ctx.clauses, pos)
+    if clause is None:
+        return False
+    text = ctx.text[clause[0] : clause[1]]
+    return bool(camera_hits(text)) or re.search(r"\bcamera\b", text, _I) is not None
+
+
+def _object_is_place(sentence: str, pos: int) -> bool:
+    nouns = [w for w, _, _ in words(sentence[pos : pos + 40])][:4]
+    return any(n in PLACE_NOUNS for n in nouns) and not any(n in subject_nouns() for n in nouns)
+
+
+def _position(ctx: LintContext, start: int, end: int, severity: str) -> Finding:
+    rel = ctx.text[start:end]
+    message = (
+        f"'{rel}' does not say which side: the model may mirror or swap what it relates; say what is on "
+        "the left/right or in the foreground/background"
+    )
+    return Finding("ambiguous-position", severity, (start, end), message)  # type: ignore[arg-type]
+
+
+_DAY = ("daytime", "midday", "noon", "broad daylight", "daylight", "morning", "afternoon", "golden hour",
+        "bright sunshine", "harsh midday sun")  # fmt: skip
+_NIGHT = ("night", "nighttime", "midnight", "moonlit", "moonlight", "starry sky", "starlit", "after dark")
+_SLOW = ("slow motion", "slow-mo", "slowmo")
+_FAST = ("time-lapse", "hyperlapse", "fast motion", "sped up", "fast-forward")
+_TRANSITION = re.compile(
+    r"\b(?:time-?\s?lapse|hyperlapse|transitions?|transitioning|turns?\s+(?:to|into)|fades?\s+(?:to|into)|"
+    r"until|becomes?|gives\s+way|into\s+(?:the\s+)?night|to\s+night|to\s+day|from\s+day|from\s+night)\b",
+    _I,
+)
+
+
+def check_contradictions(ctx: LintContext) -> list[Finding]:
+    """Day vs night, slow motion vs time-lapse, static vs moving camera, two camera moves."""
+    found: list[Finding] = []
+    if not _TRANSITION.search(ctx.masked):
+        found += _pair(ctx, _DAY, _NIGHT, "day and night", "pick one time of day per shot")
+    found += _pair(ctx, _SLOW, _FAST, "slow motion and time-lapse", "they pull the speed opposite ways; pick one")
+    hits = camera_hits(ctx.text)
+    static = [h for h in hits if h.kind == "static"]
+    moving = [h for h in hits if h.kind != "static"]
+    if static and moving:
+        h = moving[0]
+        message = (
+            f"a static camera and a moving one ('{ctx.text[h.start : h.end]}') in the same shot; "
+            "choose a locked-off frame or the move"
+        )
+        found.append(Finding("contradiction", "warning", (h.start, h.end), message))
+    kinds: dict[str, tuple[int, int]] = {}
+    for h in hits:
+        if h.kind in MOVE_KINDS:
+            kinds.setdefault(h.kind, (h.start, h.end))
+    if len(kinds) > 1:
+        first, second = list(kinds)[:2]
+        span = kinds[second]
+        message = (
+            f"{len(kinds)} camera moves in one shot ({', '.join(kinds)}): one move per shot reads clearly; "
+            f"keep the {first} and give the {second} its own shot"
+        )
+        found.append(Finding("camera-moves", "warning", span, message))
+    return found
+
+
+def _pair(ctx: LintContext, a: tuple[str, ...], b: tuple[str, ...], what: str, advice: str) -> list[Finding]:
+    hits_a, hits_b = find_terms(ctx.masked, a), find_terms(ctx.masked, b)
+    if not hits_a or not hits_b:
+        return []
+    later = max(hits_a[0], hits_b[0], key=lambda h: h.start)
+    first = min(hits_a[0], hits_b[0], key=lambda h: h.start)
+    message = (
+        f"'{ctx.text[first.start : first.end]}' and '{ctx.text[later.start : later.end]}' contradict "
+        f"({what} in one shot); {advice}"
+    )
+    return [Finding("contradiction", "warning", later.span, message)]
+
+
+_CAMERA_WORDS = re.compile(r"\b(?:camera|shots?|angle|pov|framing|framed|lens|close-?ups?|frame)\b", _I)
+_LIGHT_EXTRA = re.compile(
+    r"\b(?:sun|sunny|sunshine|sunlight|daylight|moon|neon|candles?|lamps?|lanterns?|dark|darkness|dim|bright|"
+    r"overcast|fog|foggy|mist|misty|haze|hazy|noon|midnight|starlit|fire|firelight|shade|shadow|cloudy|"
+    r"sunbeams?|rays|glare)\b"
+    r"|\b\w*lights?\b|\b\w+-lit\b",
+    _I,
+)
+
+
+def check_missing(ctx: LintContext) -> list[Finding]:
+    """Hints: no camera direction, or no light, described (the guide: "be specific")."""
+    found: list[Finding] = []
+    text = ctx.masked
+    has_camera = (
+        camera_hits(ctx.text)
+        or has_term(text, (*SHOT_TYPES, *ANGLES, *LENSES, "handheld", "steadicam"))
+        or _CAMERA_WORDS.search(text)
+    )
+    if not has_camera:
+        message = (
+            "no camera direction: the model picks a framing at random; add a shot type and one move, "
+            "e.g. 'medium shot, slow dolly in'"
+        )
+        found.append(Finding("no-camera", "hint", None, message))
+    has_light = has_term(text, (*LIGHTING, *TIME_OF_DAY)) or _LIGHT_WORDS.search(text) or _LIGHT_EXTRA.search(text)
+    if not has_light:
+        message = (
+            "no lighting described: light sets the look more than any other word; add one, "
+            "e.g. 'soft golden hour light'"
+        )
+        found.append(Finding("no-lighting", "hint", None, message))
+    return found
