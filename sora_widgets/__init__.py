@@ -23,6 +23,7 @@ _EXPORTS: dict[str, str] = {
     "Gallery": "widgets",
     "GenerationFailed": "errors",
     "GenerationResult": "results",
+    "GenerationResults": "results",
     "InvalidRequestError": "errors",
     "ModelCapabilities": "capabilities",
     "Parameters": "widgets",
@@ -88,4 +89,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         UnsupportedFeatureError,
     )
     from .models import Video, VideoError, VideoRequest
-    from .results import GenerationResult
+    from .prompt import Prompt, lint
+    from .results import GenerationResult, GenerationResults

@@ -90,6 +90,18 @@ class BackendCapabilities(BaseModel):
 
 
 def _fmt(values: Sequence[Any]) -> str:
+    """`1, 2, 3, 4, 8` -> `1-4, 8`: long runs of integers read better as ranges."""
+    if len(values) > 3 and all(isinstance(v, int) for v in values):
+        parts: list[str] = []
+        start = prev = values[0]
+        for v in [*values[1:], None]:
+            if v is not None and v == prev + 1:
+                prev = v
+                continue
+            parts.append(f"{start}-{prev}" if prev - start >= 2 else ", ".join(str(x) for x in range(start, prev + 1)))
+            if v is not None:
+                start = prev = v
+        return ", ".join(parts)
     return ", ".join(str(v) for v in values)
 
 

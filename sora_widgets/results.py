@@ -1,7 +1,11 @@
 """The result of a finished generation, displayable anywhere.
 
 `_repr_mimebundle_` references the saved file by a relative path and shows a small poster image:
-notebook outputs stay kilobytes, never megabytes of base64 video (DESIGN rule 7).
+notebook outputs stay kilobytes, never megabytes of base64 video (DESIGN rule 7). The bundle's
+metadata (`{"sora_widgets": {...}}`) records the job id, backend, parameters and cost, so a saved
+notebook says where each clip came from and a cell can be re-attached later.
+
+`GenerationResults` is a list of results (the `-n` variations of `%%sora`) shown side by side.
 """
 
 from __future__ import annotations
@@ -9,13 +13,16 @@ from __future__ import annotations
 import base64
 import html
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, SupportsIndex, overload
 
 from .models import Video, VideoRequest
 
-POSTER_MAX_BYTES = 24_000
+POSTER_MAX_BYTES = 16_000
+POSTER_MAX_SIDE = 256
+PLAYER_MAX_WIDTH = 480
 
 
 @dataclass
@@ -29,11 +36,24 @@ class GenerationResult:
     backend: str = "local"
     cost: float = 0.0
     sha256: str | None = None
+    #: more provenance for the output metadata (job key, operation, parent id, ...)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
         return self.video.id
+
+    @property
+    def size(self) -> str:
+        return self.video.size or self.request.size or ""
+
+    @property
+    def seconds(self) -> int | None:
+        return self.video.seconds or self.request.seconds
+
+    @property
+    def model(self) -> str:
+        return self.video.model or self.request.model or ""
 
     def relpath(self, start: str | Path | None = None) -> str:
         """The file's path relative to the notebook's folder (cwd), as a forward-slash URL path."""
@@ -45,28 +65,25 @@ class GenerationResult:
 
     def metadata(self) -> dict[str, Any]:
         """Provenance recorded in output metadata, so a cell can be re-attached later."""
-        return {
-            "sora_widgets": {
-                "id": self.video.id,
-                "backend": self.backend,
-                "model": self.video.model or self.request.model,
-                "request": self.request.summary(),
-                "cost": self.cost,
-                "path": self.relpath(),
-                "sha256": self.sha256,
-            }
+        meta = {
+            "id": self.video.id,
+            "backend": self.backend,
+            "model": self.model,
+            "request": self.request.summary(),
+            "cost": self.cost,
+            "path": self.relpath(),
+            "sha256": self.sha256,
         }
+        meta.update({k: v for k, v in self.extra.items() if v is not None})
+        return {"sora_widgets": meta}
 
     def text(self) -> str:
-        v = self.video
-        return (
-            f"video {v.id} · {v.model or self.request.model} · {v.size or self.request.size} · "
-            f"{v.seconds or self.request.seconds}s · ${self.cost:.2f} · {self.relpath()}"
-        )
+        return (f"video {self.id} · {self.model} · {self.size} · {self.seconds}s · ${self.cost:.2f} · "
+                f"{self.relpath()}")
 
     def poster_data_url(self) -> str | None:
         """A small JPEG of the thumbnail as a data URL (skipped when it would be too big)."""
-        if self.thumbnail is None or not self.thumbnail.is_file():
+        if self.thumbnail is None or not Path(self.thumbnail).is_file():
             return None
         try:
             import io
@@ -75,9 +92,9 @@ class GenerationResult:
 
             with Image.open(self.thumbnail) as img:
                 img = img.convert("RGB")
-                img.thumbnail((320, 320))
+                img.thumbnail((POSTER_MAX_SIDE, POSTER_MAX_SIDE))
                 buf = io.BytesIO()
-                img.save(buf, format="JPEG", quality=70)
+                img.save(buf, format="JPEG", quality=60, optimize=True)
         except Exception:  # a broken thumbnail must never break the display
             return None
         data = buf.getvalue()
@@ -85,17 +102,27 @@ class GenerationResult:
             return None
         return "data:image/jpeg;base64," + base64.b64encode(data).decode()
 
-    def html(self) -> str:
+    def player_width(self, limit: int = PLAYER_MAX_WIDTH) -> int:
+        width, _, height = self.size.partition("x")
+        if not (width.isdigit() and height.isdigit()):
+            return limit
+        w, h = int(width), int(height)
+        if h > w:  # portrait: keep the player from becoming very tall
+            return max(120, min(w, int(limit * w / h * 1.2)))
+        return min(w, limit)
+
+    def html(self, width: int | None = None) -> str:
         src = html.escape(self.relpath(), quote=True)
         poster = self.poster_data_url()
-        width, _, _height = (self.video.size or self.request.size or "").partition("x")
         attrs = f' poster="{poster}"' if poster else ""
-        w = min(int(width), 480) if width.isdigit() else 480
+        w = width or self.player_width()
         caption = html.escape(self.text())
         return (
-            f'<figure style="margin:0"><video src="{src}" controls loop muted playsinline width="{w}"{attrs}>'
+            f'<figure style="margin:0;display:inline-block;vertical-align:top;max-width:{w}px">'
+            f'<video src="{src}" controls loop muted playsinline preload="metadata" width="{w}"{attrs}>'
             f'<a href="{src}">{src}</a></video>'
-            f'<figcaption style="font:12px monospace;color:#666">{caption}</figcaption></figure>'
+            f'<figcaption style="font:12px monospace;color:#666;overflow-wrap:anywhere">{caption}</figcaption>'
+            "</figure>"
         )
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -103,3 +130,42 @@ class GenerationResult:
 
     def __repr__(self) -> str:
         return f"GenerationResult({self.text()})"
+
+
+class GenerationResults(list[GenerationResult]):
+    """Several results (variations), shown side by side; a plain list otherwise."""
+
+    def __init__(self, results: Iterable[GenerationResult] = ()) -> None:
+        super().__init__(results)
+
+    @overload
+    def __getitem__(self, index: SupportsIndex) -> GenerationResult: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> GenerationResults: ...
+
+    def __getitem__(self, index: SupportsIndex | slice) -> GenerationResult | GenerationResults:
+        if isinstance(index, slice):
+            return GenerationResults(super().__getitem__(index))
+        return super().__getitem__(index)
+
+    @property
+    def paths(self) -> list[Path]:
+        return [r.path for r in self]
+
+    def text(self) -> str:
+        return "\n".join(f"[{i}] {r.text()}" for i, r in enumerate(self))
+
+    def html(self) -> str:
+        width = min(PLAYER_MAX_WIDTH, max(200, 960 // max(1, len(self)))) if self else PLAYER_MAX_WIDTH
+        cells = "".join(r.html(width=min(width, r.player_width(width))) for r in self)
+        return f'<div style="display:flex;flex-wrap:wrap;gap:8px;align-items:flex-start">{cells}</div>'
+
+    def metadata(self) -> dict[str, Any]:
+        return {"sora_widgets": {"results": [r.metadata()["sora_widgets"] for r in self]}}
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"text/plain": self.text(), "text/html": self.html()}, self.metadata()
+
+    def __repr__(self) -> str:
+        return f"GenerationResults({len(self)} videos)"

@@ -37,9 +37,10 @@ def configure(**changes: Any) -> JobRunner:
         merged = {**_OVERRIDES, **changes}
         settings = Settings().with_(**merged)
         old = _DEFAULT
+        runner = JobRunner(settings)  # may raise: the overrides change only once it exists
         _OVERRIDES.clear()
         _OVERRIDES.update(merged)
-        _DEFAULT = JobRunner(settings)
+        _DEFAULT = runner
         if old is not None:
             _DEFAULT.jobs.extend(old.jobs)
         return _DEFAULT

@@ -1,0 +1,130 @@
+"""`%%sora` and `%sora`: IPython magics over the same job runner as the widgets.
+
+    %load_ext sora_widgets                      (or c.InteractiveShellApp.extensions = ["sora_widgets"])
+
+    %%sora -m animatic -s 2 --size 640x360 --name clip
+    A paper boat drifts down a rain-soaked street at dusk, {mood} neon reflections
+
+    %sora help | status [ID] | list | download ID | resume | cancel ID | gallery | studio | cost
+          | models | config [k=v ...] | lint TEXT
+
+Text becomes a `VideoRequest` (see `parser.py`, `cell.py`) and goes through `jobs.default_runner()`:
+the same path, ledger and budget as the Studio. Errors are one line on stderr with a hint and no
+traceback; the exception stays in `sys.last_value` so `%tb` and `%debug` work. Loading is cheap:
+everything beyond IPython's own modules is imported on first use.
+
+Configurable (`%config SoraMagics.live_cards = False`, or `c.SoraMagics.live_cards` in a profile).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
+from traitlets import Bool
+
+if TYPE_CHECKING:
+    from ..jobs import JobRunner
+
+
+@magics_class
+class SoraMagics(Magics):
+    """The `%%sora` cell magic and the `%sora` line magic."""
+
+    live_cards = Bool(
+        True, help="`%%sora --no-wait` returns a live JobCard widget (in a kernel with ipywidgets); "
+        "else a one-line text handle"
+    ).tag(config=True)
+
+    def __init__(self, shell: Any = None, **kwargs: Any) -> None:
+        super().__init__(shell=shell, **kwargs)
+        #: tests inject a runner (e.g. one over httpx.MockTransport); else the shared default runner
+        self.runner: JobRunner | None = None
+        self._backend_runners: dict[tuple[str, int], JobRunner] = {}
+
+    # -- runners ---------------------------------------------------------------------------
+    def default_runner(self) -> JobRunner:
+        if self.runner is not None:
+            return self.runner
+        from ..jobs import default_runner
+
+        return default_runner()
+
+    def runner_for(self, backend: str | None) -> JobRunner:
+        """The default runner, or (for `--backend`) one on another backend with the same defaults."""
+        base = self.default_runner()
+        if backend is None or backend == base.backend:
+            return base
+        key = (backend, id(base))
+        if key not in self._backend_runners:
+            from ..jobs import JobRunner
+
+            self._backend_runners[key] = JobRunner(settings_for_backend(base, backend))
+        return self._backend_runners[key]
+
+    @property
+    def in_kernel(self) -> bool:
+        return getattr(self.shell, "kernel", None) is not None
+
+    # -- the magic -------------------------------------------------------------------------
+    @no_var_expand
+    @line_cell_magic
+    def sora(self, line: str, cell: str | None = None) -> Any:
+        """Generate a video from the cell body (`%%sora [options]`), or run a subcommand
+        (`%sora help` lists both)."""
+        from .display import report
+
+        ns = self.shell.user_ns if self.shell is not None else {}
+        try:
+            if cell is None:
+                from .commands import Commands
+
+                return Commands(self.default_runner, ns, in_kernel=self.in_kernel)(line)
+            from .cell import Cell
+
+            live = self.live_cards and self.in_kernel
+            return Cell(line, cell, ns, self.runner_for, in_kernel=self.in_kernel, live_cards=live).run()
+        except KeyboardInterrupt as exc:  # also PollInterrupted: the job id and how to resume
+            report(exc if str(exc) else _interrupted_early())
+        except Exception as exc:  # one line, no traceback; %tb shows it
+            report(exc)
+        return None
+
+
+def _interrupted_early() -> BaseException:
+    from ..errors import SoraError
+
+    return SoraError("interrupted", hint="nothing was started; run the cell again")
+
+
+def settings_for_backend(base: JobRunner, backend: str) -> Any:
+    """The base runner's defaults on another backend: its URL, dialect and key do not carry over."""
+    from ..backends import backend_for
+    from ..config import Settings
+    from ..errors import ConfigurationError
+    from .settings import unknown_backend
+
+    data = base.settings.model_dump()
+    data.update(backend=backend, base_url=None, dialect=None, api_key=None, key_env=None)
+    settings = Settings(**data)
+    try:
+        backend_for(settings)
+    except ConfigurationError:
+        raise unknown_backend(backend) from None
+    return settings
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    ipython.register_magics(SoraMagics)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    manager = ipython.magics_manager
+    for kind in ("line", "cell"):
+        manager.magics[kind].pop("sora", None)
+    instance = manager.registry.pop("SoraMagics", None)
+    if instance is not None and instance in getattr(ipython, "configurables", []):
+        ipython.configurables.remove(instance)
+
+
+__all__ = ["SoraMagics", "load_ipython_extension", "unload_ipython_extension"]

@@ -1,0 +1,284 @@
+"""`%%sora`: the cell becomes a `VideoRequest`, then the shared job runner does the rest.
+
+    option line ──parse──> CellArgs ─┐
+    cell body ──{var}──> prompt ─────┴─> VideoRequest ─> runner.prepare (validate, cost)
+        ─> --dry-run: report, send nothing
+        ─> pre-flight (endpoint/key, feature) ─> runner.submit_many ─> wait (progress) ─> results
+
+Everything that can be checked locally is checked before the first request, so a mistake costs
+nothing and sends nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import uuid
+from collections.abc import Callable, MutableMapping
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from ..errors import GenerationFailed, PollInterrupted, SoraError
+from ..models import VideoRequest
+from .display import Progress, Text, remember
+from .interpolation import interpolate
+from .parser import CellArgs, MagicUsageError, parse_cell_line, usage_from_validation
+
+if TYPE_CHECKING:
+    from ..jobs import JobRunner
+    from ..jobs.state import Job, JobState
+    from ..results import GenerationResult
+
+RunnerFor = Callable[[str | None], "JobRunner"]
+WAIT_STEP = 0.1
+INTERRUPT_SETTLE = 3.0
+
+
+class Cell:
+    """One `%%sora` invocation. `run()` returns what the cell shows (result, list, card, report)."""
+
+    def __init__(self, line: str, body: str, namespace: MutableMapping[str, Any], runner_for: RunnerFor, *,
+                 in_kernel: bool, live_cards: bool) -> None:
+        self.line = line
+        self.body = body
+        self.ns = namespace
+        self.runner_for = runner_for
+        self.in_kernel = in_kernel
+        self.live_cards = live_cards
+
+    # -- building ------------------------------------------------------------------------------
+    def parse(self) -> tuple[CellArgs, str]:
+        args = parse_cell_line(self.line, self.ns)
+        prompt = interpolate(self.body or "", self.ns).strip()
+        if not prompt:
+            raise MagicUsageError("the prompt is empty", param="prompt",
+                                  hint="write the prompt in the cell body, on the lines below %%sora")
+        return args, prompt
+
+    @staticmethod
+    def build(runner: JobRunner, args: CellArgs, prompt: str) -> tuple[VideoRequest, float]:
+        """A complete, validated request and its cost estimate (no network for static catalogs)."""
+        try:
+            request = VideoRequest.model_validate({"prompt": prompt, **args.request_fields()})
+        except ValidationError as exc:
+            raise usage_from_validation(exc) from None
+        req, cost = runner.prepare(request)
+        return req, cost * args.variations
+
+    # -- running -------------------------------------------------------------------------------
+    def run(self) -> Any:
+        args, prompt = self.parse()
+        runner = self.runner_for(args.backend)
+        request, cost = self.build(runner, args, prompt)
+        op, parent = args.operation
+        if args.dry_run:
+            return dry_run(runner, args, request, cost)
+        preflight(runner, request, op)
+        requests = runner.variations(request, args.variations)
+        group = f"magic-{uuid.uuid4().hex[:10]}" if len(requests) > 1 else None
+        labels = [f"variation {i + 1}" for i in range(len(requests))] if len(requests) > 1 else None
+        jobs = runner.submit_many(requests, op=op, parent_id=parent, labels=labels, group_id=group,
+                                  background=not args.no_wait)
+        if args.no_wait:
+            return self._no_wait(jobs, runner, args)
+        states = wait(jobs, in_kernel=self.in_kernel)
+        return self._finish(states, args)
+
+    def _finish(self, states: list[JobState], args: CellArgs) -> Any:
+        from ..results import GenerationResults
+
+        results: list[GenerationResult] = []
+        for state in states:
+            if state.ok:
+                results.append(result_of(state))
+            else:
+                failure(state)
+        if not results:
+            return None
+        if args.out:
+            save_copies(results, args.out)
+        value: Any = results[0] if len(states) == 1 else GenerationResults(results)
+        if args.name:
+            self.ns[args.name] = value
+        return value
+
+    def _no_wait(self, jobs: list[Job], runner: JobRunner, args: CellArgs) -> Any:
+        if args.name:
+            self.ns[args.name] = jobs[0] if len(jobs) == 1 else jobs
+        if self.live_cards:
+            try:
+                from ..widgets.card import JobCard
+            except ImportError:
+                pass
+            else:
+                cards = [JobCard(job, runner) for job in jobs]
+                if len(cards) == 1:
+                    return cards[0]
+                import ipywidgets as w
+
+                return w.HBox(cards, layout=w.Layout(flex_flow="row wrap"))
+        ids = ", ".join(j.state.video_id or j.key for j in jobs)
+        wait_hint = f"; {args.name}.wait() blocks until done" if args.name else ""
+        return Text(f"started {len(jobs)} job(s): {ids} — %sora status shows progress{wait_hint}", data=jobs)
+
+
+def preflight(runner: JobRunner, request: VideoRequest, op: str) -> None:
+    """Local checks that need the backend: the endpoint and key, and the remix/edit/extend feature."""
+    if op != "create":
+        from ..capabilities import require_feature
+
+        require_feature(runner.capabilities, request.model, op)
+    runner.client.endpoint()  # no key / no base URL: one line, nothing sent (starts the local server)
+
+
+def wait(jobs: list[Job], *, in_kernel: bool) -> list[JobState]:
+    """Block until every job is done, showing progress. Ctrl-C / Kernel > Interrupt stops waiting:
+    the jobs stay resumable and `PollInterrupted` names them."""
+    view = Progress(jobs, in_kernel=in_kernel)
+    try:
+        while True:
+            view.refresh()
+            pending = next((j for j in jobs if not j.done), None)
+            if pending is None:  # checked once: a job may finish between two looks
+                break
+            try:
+                pending.wait(timeout=WAIT_STEP)
+            except (TimeoutError, FutureTimeout):
+                pass
+    except KeyboardInterrupt:
+        for job in jobs:
+            if not job.done:
+                job.interrupted = True
+                job.cancel()
+        _settle(jobs)
+        view.close()
+        ids = [j.state.video_id or j.key for j in jobs if j.state.status == "interrupted"] or [jobs[0].key]
+        raise Interrupted(ids) from None
+    view.close()
+    return [j.state for j in jobs]
+
+
+def _settle(jobs: list[Job]) -> None:
+    """Give cancelled tasks a moment to record `interrupted` in the ledger (so resume finds them)."""
+    import time
+
+    deadline = time.monotonic() + INTERRUPT_SETTLE
+    for job in jobs:
+        try:
+            job.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except (TimeoutError, FutureTimeout, KeyboardInterrupt):
+            return
+
+
+class Interrupted(PollInterrupted):
+    def __init__(self, ids: list[str]) -> None:
+        super().__init__(ids[0])
+        self.video_ids = ids
+        what = ids[0] if len(ids) == 1 else f"{len(ids)} jobs ({', '.join(ids)})"
+        self.message = f"stopped waiting for {what}; the job keeps running on the server"
+        self.hint = "%sora resume waits for it again" + (f" (or %sora status {ids[0]})" if len(ids) == 1 else "")
+
+
+def result_of(state: JobState) -> GenerationResult:
+    result = state.result()
+    result.extra.update(job=state.key, op=state.op, parent_id=state.parent_id, label=state.label or None,
+                        estimated_cost=state.estimated_cost)
+    return result
+
+
+def failure(state: JobState) -> None:
+    """A job that ended without a video: one line on stderr; `%tb` shows a GenerationFailed."""
+    exc: SoraError
+    if state.video is not None and not state.video.ok:
+        exc = GenerationFailed(state.video)
+    else:
+        exc = SoraError(state.error or f"job {state.video_id or state.key} ended {state.status}")
+    text = state.error or str(exc)
+    if " — " not in text:
+        text = f"{text} — %sora status {state.video_id or state.key} shows the details"
+    print("sora: " + " ".join(text.split()), file=sys.stderr)
+    remember(exc)
+
+
+def save_copies(results: list[GenerationResult], out: str) -> None:
+    """`-o PATH`: copy each video there (a folder when PATH ends in / or is one; numbered files
+    for variations) and point the result at the copy. The ledger keeps the original."""
+    target = Path(out).expanduser()
+    as_dir = out.endswith(("/", "\\")) or target.is_dir()
+    for i, result in enumerate(results):
+        if as_dir:
+            dest = target / result.path.name
+        elif len(results) > 1:
+            dest = target.with_name(f"{target.stem}-{i + 1}{target.suffix or '.mp4'}")
+        else:
+            dest = target if target.suffix else target.with_suffix(".mp4")
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(result.path, dest)
+        except OSError as exc:
+            raise SoraError(f"could not save {result.id} to {dest}: {exc.strerror or exc}",
+                            hint=f"the video is still at {result.relpath()}; pick another -o path") from None
+        result.extra["saved_from"] = result.relpath()
+        result.path = dest.resolve()
+
+
+# -- dry run -----------------------------------------------------------------------------------
+def dry_run(runner: JobRunner, args: CellArgs, request: VideoRequest, cost: float) -> Text:
+    """The exact request, validation, lint findings and cost; nothing is sent."""
+    op, parent = args.operation
+    lines = [f"dry run — nothing sent (backend {runner.backend})", "", "request:"]
+    summary = request.summary()
+    lines += [f"  {k}: {json.dumps(v) if not isinstance(v, str) else v}" for k, v in summary.items()]
+    wire, problems = _wire(runner, request, op, parent)
+    if wire:
+        lines += ["", "wire:", *(f"  {line}" for line in wire)]
+    lines += ["", "validation: " + ("ok" if not problems else "; ".join(problems))]
+    findings = lint_findings(request, runner)
+    if findings is not None:
+        lines += ["", "lint:", *(f"  {f}" for f in findings)] if findings else ["", "lint: no findings"]
+    n = args.variations
+    each = cost / n if n else cost
+    lines += ["", f"cost estimate: ${cost:.2f}" + (f" ({n} × ${each:.2f})" if n > 1 else "")]
+    data = {"request": summary, "op": op, "parent_id": parent, "cost": cost, "problems": problems,
+            "findings": [str(f) for f in findings or []]}
+    return Text("\n".join(lines), data=data)
+
+
+def _wire(runner: JobRunner, request: VideoRequest, op: str, parent: str | None) -> tuple[list[str], list[str]]:
+    """The HTTP request that would be sent (file parts summarised), and pre-flight problems."""
+    problems: list[str] = []
+    client = runner.client
+    try:
+        if op == "create":
+            wire = client.create_wire(request)
+        else:
+            wire = client.feature_wire(op, parent or "", request.prompt, request.seconds)
+    except SoraError as exc:
+        return [], [str(exc)]
+    key = client.settings.resolved_api_key(client.backend.key_envs)
+    if client.backend.requires_key and key is None and not client.settings.base_url:
+        names = " or ".join(("SORA_API_KEY", *client.backend.key_envs))
+        problems.append(f"no API key for the {runner.backend!r} backend — set {names} before sending")
+    lines = [f"{wire.method} {wire.path}"]
+    body: dict[str, Any] = {**(wire.json or {}), **(wire.data or {})}
+    for name, (filename, data, mime) in (wire.files or {}).items():
+        body[name] = data.decode(errors="replace") if filename is None else f"<{filename}: {len(data)} bytes {mime}>"
+    lines += [f"{k}: {json.dumps(v) if not isinstance(v, str) else v}" for k, v in body.items()]
+    return lines, problems
+
+
+def lint_findings(request: VideoRequest, runner: JobRunner) -> list[Any] | None:
+    """The prompt linter's findings, or None when this build has no linter."""
+    try:
+        from ..prompt import lint
+    except ImportError:
+        return None
+    try:
+        caps = runner.capabilities.model(request.model)
+    except SoraError:
+        caps = None
+    return list(lint(request.prompt, request, caps))

@@ -1,0 +1,383 @@
+"""Text -> typed arguments for `%%sora` and `%sora`: no IPython, no I/O, no network.
+
+The option line is split with shlex (backslashes kept, so Windows paths survive) and checked
+against one option table (`OPTIONS`), which also writes the help text. Values become a frozen
+pydantic `CellArgs`; every mistake is a `MagicUsageError` whose `str()` is one line with a hint.
+
+`{name}` in the cell body is replaced from the user namespace; unknown names stay as written
+(jupyter-ai's rule), `{{` and `}}` are literal braces. In options, a value that is exactly
+`{name}` is the variable's object itself (so `--ref {img}` may hold a path, bytes or a PIL image).
+"""
+
+from __future__ import annotations
+
+import difflib
+import keyword
+import re
+import shlex
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..errors import InvalidRequestError
+from ..models import parse_size
+from .interpolation import MISSING, WHOLE, interpolate, lookup
+
+
+class MagicUsageError(InvalidRequestError):
+    """A mistake in how a magic was called; found before anything is sent."""
+
+
+@dataclass(frozen=True)
+class Option:
+    dest: str
+    flags: tuple[str, ...]
+    #: None for a flag that takes no value
+    metavar: str | None
+    help: str
+
+    @property
+    def display(self) -> str:
+        return "/".join(self.flags)
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("model", ("-m", "--model"), "MODEL", "model id (`%sora models` lists them)"),
+    Option("seconds", ("-s", "--seconds"), "N", "length in seconds"),
+    Option("size", ("--size",), "WxH", "exact size, e.g. 1280x720"),
+    Option("resolution", ("--resolution",), "RES", "resolution class, e.g. 720p (backends that use one)"),
+    Option("aspect", ("--aspect",), "W:H", "aspect ratio, e.g. 16:9"),
+    Option("backend", ("--backend",), "NAME", "backend or profile for this cell only"),
+    Option("ref", ("--ref",), "PATH|URL|{var}", "reference image; a {var} may hold a path, bytes or a PIL image"),
+    Option("fit", ("--fit",), "cover|contain|none", "how the reference is fitted to the size (default cover)"),
+    Option("variations", ("-n", "--variations"), "N", "generate N versions (1-4), shown side by side"),
+    Option("seed", ("--seed",), "N", "seed, where the model takes one"),
+    Option("avoid", ("--avoid",), "TEXT", "what to avoid (negative prompt)"),
+    Option("out", ("-o", "--out"), "PATH", "also save the video here (a file, or a folder ending in /)"),
+    Option("name", ("--name",), "VAR", "store the result in this variable"),
+    Option("dry_run", ("--dry-run",), None, "print the request, validation, lint and cost; send nothing"),
+    Option("no_wait", ("--no-wait",), None, "return at once with a live job card"),
+    Option("remix", ("--remix",), "ID", "remix video ID with this prompt"),
+    Option("edit", ("--edit",), "ID", "edit video ID with this prompt"),
+    Option("extend", ("--extend",), "ID", "extend video ID by --seconds with this prompt"),
+)
+FLAGS: dict[str, Option] = {flag: opt for opt in OPTIONS for flag in opt.flags}
+FLAG_OF: dict[str, str] = {opt.dest: opt.flags[-1] for opt in OPTIONS}
+#: request/model fields -> the option that sets them (for error messages)
+FLAG_OF.update({"aspect_ratio": "--aspect", "negative_prompt": "--avoid", "input_reference": "--ref",
+                "prompt": "the prompt (cell body)"})
+
+MAX_VARIATIONS = 4
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+class CellArgs(BaseModel):
+    """The `%%sora` option line, validated. The prompt is not part of it (it is the cell body)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    model: str | None = None
+    seconds: int | None = Field(default=None, ge=1, le=120)
+    size: str | None = None
+    resolution: str | None = None
+    aspect: str | None = None
+    backend: str | None = None
+    ref: Any = None
+    fit: Literal["cover", "contain", "none"] | None = None
+    variations: int = Field(default=1, ge=1, le=MAX_VARIATIONS)
+    seed: int | None = Field(default=None, ge=0, le=2**32 - 1)
+    avoid: str | None = None
+    out: str | None = None
+    name: str | None = None
+    dry_run: bool = False
+    no_wait: bool = False
+    remix: str | None = None
+    edit: str | None = None
+    extend: str | None = None
+
+    @field_validator("seconds", "variations", "seed", mode="before")
+    @classmethod
+    def _whole_number(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            if not re.fullmatch(r"\s*-?\d+\s*", v):
+                raise ValueError(f"must be a whole number, got {v!r}")
+            return int(v)
+        return v
+
+    @field_validator("size")
+    @classmethod
+    def _size(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        w, h = parse_size(v)
+        return f"{w}x{h}"
+
+    @field_validator("aspect")
+    @classmethod
+    def _aspect(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"\d{1,3}:\d{1,3}", v.strip()):
+            raise ValueError(f"aspect ratio must look like 16:9, got {v!r}")
+        return v.strip() if v else v
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str | None) -> str | None:
+        if v is not None and (not v.isidentifier() or keyword.iskeyword(v)):
+            raise ValueError(f"{v!r} is not a valid Python variable name")
+        return v
+
+    @field_validator("model", "backend", "remix", "edit", "extend", "out", "resolution")
+    @classmethod
+    def _not_blank(cls, v: str | None) -> str | None:
+        if v is not None and not v.strip():
+            raise ValueError("must not be empty")
+        return v.strip() if v is not None else v
+
+    @model_validator(mode="after")
+    def _one_operation(self) -> CellArgs:
+        ops = [op for op in ("remix", "edit", "extend") if getattr(self, op)]
+        if len(ops) > 1:
+            raise ValueError(f"choose one of --remix, --edit, --extend (got {', '.join('--' + o for o in ops)})")
+        return self
+
+    @property
+    def operation(self) -> tuple[str, str | None]:
+        """("create", None) or (op, source video id)."""
+        for op in ("remix", "edit", "extend"):
+            value = getattr(self, op)
+            if value:
+                return op, str(value)
+        return "create", None
+
+    def request_fields(self) -> dict[str, Any]:
+        """Fields for a `VideoRequest` (None values left out so the backend's defaults apply)."""
+        fields = {
+            "model": self.model, "seconds": self.seconds, "size": self.size, "resolution": self.resolution,
+            "aspect_ratio": self.aspect, "input_reference": self.ref, "fit": self.fit, "seed": self.seed,
+            "negative_prompt": self.avoid,
+        }
+        return {k: v for k, v in fields.items() if v is not None}
+
+
+# -- tokens ----------------------------------------------------------------------------------
+def split(line: str) -> list[str]:
+    """shlex words; backslashes are kept (Windows paths), quotes group words."""
+    lex = shlex.shlex(line, posix=True)
+    lex.whitespace_split = True
+    lex.escape = ""
+    lex.commenters = ""
+    try:
+        return list(lex)
+    except ValueError:
+        raise MagicUsageError(
+            "the option line has an unclosed quote", hint='close it, e.g. --avoid "text, watermark"'
+        ) from None
+
+
+def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _unknown_option(token: str) -> MagicUsageError:
+    flag = token.split("=", 1)[0]
+    near = suggest(flag, list(FLAGS))
+    hint = f"did you mean {near}? (%sora help lists the options)" if near else "%sora help lists the options"
+    return MagicUsageError(f"unknown option {flag}", param=flag, hint=hint)
+
+
+def _looks_like_flag(token: str) -> bool:
+    return token.startswith("-") and len(token) > 1 and not _NUMBER.match(token)
+
+
+def scan(line: str) -> tuple[dict[str, Any], list[str]]:
+    """Option words -> ({dest: raw value or True}, positional words). Raises on unknown options,
+    missing values and repeats."""
+    values: dict[str, Any] = {}
+    positional: list[str] = []
+    tokens = split(line)
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        i += 1
+        if not _looks_like_flag(token):
+            positional.append(token)
+            continue
+        flag, eq, inline = token.partition("=")
+        if flag not in FLAGS and not token.startswith("--") and len(token) > 2 and token[:2] in FLAGS:
+            flag, eq, inline = token[:2], "=", token[2:]  # -s8
+        opt = FLAGS.get(flag)
+        if opt is None:
+            raise _unknown_option(token)
+        if opt.dest in values:
+            raise MagicUsageError(f"{opt.display} is given twice", param=opt.dest, hint="keep one of them")
+        if opt.metavar is None:
+            if eq:
+                raise MagicUsageError(f"{flag} takes no value", param=opt.dest, hint=f"write just {flag}")
+            values[opt.dest] = True
+            continue
+        if eq:
+            value = inline
+        elif i < len(tokens) and not _looks_like_flag(tokens[i]):
+            value = tokens[i]
+            i += 1
+        else:
+            raise MagicUsageError(f"{opt.display} needs a value", param=opt.dest,
+                                  hint=f"e.g. {flag} {_example(opt)}")
+        values[opt.dest] = value
+    return values, positional
+
+
+def _example(opt: Option) -> str:
+    return {"model": "animatic", "seconds": "4", "size": "1280x720", "resolution": "720p", "aspect": "16:9",
+            "backend": "local", "ref": "frame.png", "fit": "contain", "variations": "2", "seed": "7",
+            "avoid": '"text, watermark"', "out": "clips/", "name": "clip", "remix": "video_123",
+            "edit": "video_123", "extend": "video_123"}.get(opt.dest, opt.metavar or "")
+
+
+# -- option values ---------------------------------------------------------------------------
+def resolve_value(dest: str, raw: Any, namespace: Mapping[str, Any]) -> Any:
+    """An option value with `{var}` resolved: a whole `{var}` is the object itself (an unknown
+    name is an error), `{var}` inside text is formatted like the prompt."""
+    if not isinstance(raw, str):
+        return raw
+    whole = WHOLE.match(raw.strip())
+    if whole:
+        value = lookup(whole.group(1), namespace)
+        if value is MISSING:
+            raise MagicUsageError(
+                f"{FLAG_OF.get(dest, dest)} {raw}: there is no variable {whole.group(1)!r}",
+                param=dest, hint="define it in an earlier cell, or write the value itself",
+            )
+        if dest == "ref":
+            return value
+        return value if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+    return interpolate(raw, namespace)
+
+
+# -- the whole option line ---------------------------------------------------------------------
+def parse_cell_line(line: str, namespace: Mapping[str, Any] | None = None) -> CellArgs:
+    """`%%sora` option line -> `CellArgs`, or a one-line `MagicUsageError`."""
+    ns = namespace or {}
+    raw, positional = scan(line)
+    if positional:
+        word = positional[0]
+        sub = suggest(word, list(SUBCOMMANDS))
+        hint = (f"`{word}` looks like a subcommand: use the line magic, %sora {sub}" if sub == word else
+                "options start with - (see %sora help); the prompt goes on the lines below %%sora")
+        raise MagicUsageError(f"unexpected word {word!r} in the %%sora line", hint=hint)
+    values = {dest: resolve_value(dest, value, ns) for dest, value in raw.items()}
+    return validated(CellArgs, values)
+
+
+def validated(model: type[CellArgs], values: dict[str, Any]) -> CellArgs:
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        raise usage_from_validation(exc) from None
+
+
+def usage_from_validation(exc: ValidationError) -> MagicUsageError:
+    """The first problem of a pydantic error as one line naming the option, with a hint."""
+    err = exc.errors()[0]
+    loc = [str(p) for p in err.get("loc", ()) if not str(p).isdigit()]
+    field = loc[0] if loc else ""
+    msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+    value = err.get("input")
+    where = FLAG_OF.get(field, field)
+    hint = _HINTS.get(field, "%sora help lists the options")
+    if err.get("type") == "literal_error" and field == "fit":
+        msg = f"{value!r} is not a fit mode"
+    quiet = isinstance(value, (dict, bytes)) or value is None or field == "prompt"
+    if not where:
+        text = msg
+    elif quiet:
+        text = f"{where}: {msg}"
+    else:
+        text = f"{where} {value!r}: {msg}"
+    return MagicUsageError(text, param=field or None, hint=hint)
+
+
+_HINTS: dict[str, str] = {
+    "seconds": "use a whole number of seconds; %sora models lists each model's lengths",
+    "variations": f"allowed: 1-{MAX_VARIATIONS}",
+    "seed": f"use a whole number from 0 to {2**32 - 1}",
+    "size": "write it as WIDTHxHEIGHT, e.g. 1280x720; %sora models lists the sizes",
+    "aspect": "e.g. --aspect 16:9",
+    "aspect_ratio": "e.g. --aspect 16:9",
+    "fit": "allowed: cover, contain, none",
+    "name": "use a Python identifier, e.g. --name clip",
+    "ref": "give an image file (PNG, JPEG, WebP), an http(s) URL, or {var} holding a path, bytes or a PIL image",
+    "input_reference": "give an image file (PNG, JPEG, WebP), an http(s) URL, or {var} holding a path, bytes or "
+                       "a PIL image",
+    "prompt": "write the prompt in the cell body, below the %%sora line",
+    "resolution": "give either --size or --resolution/--aspect, not both",
+    "remix": "give the id of a finished video (%sora list shows them)",
+    "edit": "give the id of a finished video (%sora list shows them)",
+    "extend": "give the id of a finished video (%sora list shows them)",
+}
+
+
+# -- the line magic ----------------------------------------------------------------------------
+#: subcommand -> (usage, one-line description)
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "help": ("%sora help", "this reference"),
+    "status": ("%sora status [ID]", "jobs of this session, or one job by video id / job key"),
+    "list": ("%sora list [N] [--server]", "the last N jobs in the ledger (or the server's videos)"),
+    "download": ("%sora download ID [-o PATH]", "download a finished video (and its poster)"),
+    "resume": ("%sora resume", "re-attach to unfinished jobs (after an interrupt or a restart) and wait"),
+    "cancel": ("%sora cancel ID", "stop a running job of this session"),
+    "gallery": ("%sora gallery", "the gallery widget of finished videos"),
+    "studio": ("%sora studio", "the studio widget (composer, parameters, jobs, player)"),
+    "cost": ("%sora cost", "spend by day, backend and model; session spend and budgets"),
+    "models": ("%sora models", "capability table of the active backend"),
+    "config": ("%sora config [KEY=VALUE ...]", "effective settings (keys masked); set defaults until restart"),
+    "lint": ("%sora lint [options] PROMPT", "check a prompt with the prompt linter"),
+}
+
+
+def parse_line(line: str) -> tuple[str, str]:
+    """`%sora SUBCOMMAND rest` -> (subcommand, rest). Empty -> help."""
+    text = line.strip()
+    if not text:
+        return "help", ""
+    word, _, rest = text.partition(" ")
+    name = word.lower()
+    if name in ("-h", "--help", "?"):
+        return "help", ""
+    if name not in SUBCOMMANDS:
+        near = suggest(name, list(SUBCOMMANDS))
+        hint = f"did you mean %sora {near}?" if near else f"subcommands: {', '.join(SUBCOMMANDS)}"
+        if word.startswith("-"):
+            hint = "options belong to the cell magic: %%sora OPTIONS, then the prompt on the next lines"
+        raise MagicUsageError(f"unknown subcommand {word!r}", hint=hint)
+    return name, rest.strip()
+
+
+def parse_assignments(text: str) -> dict[str, str]:
+    """`seconds=8 model=animatic` -> {"seconds": "8", "model": "animatic"}; `key=` means unset."""
+    out: dict[str, str] = {}
+    for word in split(text):
+        key, eq, value = word.partition("=")
+        if not eq or not key:
+            raise MagicUsageError(f"{word!r} is not KEY=VALUE", hint="e.g. %sora config seconds=8 model=animatic")
+        out[key.strip().replace("-", "_")] = value.strip()
+    return out
+
+
+def help_text() -> str:
+    """The reference printed by `%sora help`, generated from the option and subcommand tables."""
+    lines = ["%%sora [options]", "<prompt: the cell body; {name} is replaced from the notebook's variables>", "",
+             "options:"]
+    for opt in OPTIONS:
+        left = opt.display + (f" {opt.metavar}" if opt.metavar else "")
+        lines.append(f"  {left:<34} {opt.help}")
+    lines += ["", "subcommands:"]
+    for usage, desc in SUBCOMMANDS.values():
+        lines.append(f"  {usage:<34} {desc}")
+    lines += ["", "Kernel > Interrupt stops waiting (the job keeps running; %sora resume picks it up).",
+              "Errors are one line; %tb shows the full traceback of the last one.",
+              "%config SoraMagics.live_cards = False makes --no-wait return text instead of a live job card."]
+    return "\n".join(lines)

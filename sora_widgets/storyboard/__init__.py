@@ -1,0 +1,65 @@
+"""Storyboards: several shots, one bible, continuity between shots, one stitched film.
+
+    board = Storyboard.parse(cell_text)      # or Storyboard(shots=[...], bible=Bible(...))
+    board.lint()                             # cross-shot checks (name consistency, ...)
+    board.run()                              # each shot a ledger job; independent shots concurrently
+    board.regenerate(1)                      # a new take of shot 2 only
+    board.stitch(crossfade=6)                # one MP4 beside the shots, recorded in the ledger group
+    Storyboard.load(board.id).resume()       # in a new kernel: nothing finished is made again
+    board.widget()                           # shot cards, reorder, regenerate, stitch, player
+
+The cell syntax is documented in `sora_widgets.storyboard._syntax`. PyAV and ipywidgets are only
+imported when a run, a stitch or the widget needs them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._syntax import parse
+from .model import CONTINUITIES, Bible, Character, Continuity, Shot, Storyboard
+
+__all__ = [
+    "CONTINUITIES",
+    "Bible",
+    "Character",
+    "Continuity",
+    "Production",
+    "RunHandle",
+    "Shot",
+    "ShotStatus",
+    "StitchResult",
+    "Storyboard",
+    "StoryboardInterrupted",
+    "StoryboardWidget",
+    "parse",
+    "stitch",
+]
+
+_LAZY = {
+    "Production": "run",
+    "RunHandle": "_status",
+    "ShotStatus": "_status",
+    "StoryboardInterrupted": "_status",
+    "StitchResult": "stitch",
+    "stitch": "stitch",
+    "StoryboardWidget": "widget",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sora_widgets.storyboard' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._status import RunHandle, ShotStatus, StoryboardInterrupted
+    from .run import Production
+    from .stitch import StitchResult, stitch
+    from .widget import StoryboardWidget
