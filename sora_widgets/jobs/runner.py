@@ -135,7 +135,7 @@ class JobRunner:
             raise InvalidRequestError(f"unknown operation {op!r}", hint=f"use one of: {', '.join(OPS)}")
         prepared = [self.prepare(r) for r in requests]
         if op != "create":
-            self._check_feature(op, parent_id)
+            self._check_feature(op, parent_id, prepared[0][0].model if prepared else None)
         total = sum(cost for _, cost in prepared)
         self.budget.reserve(total, "this batch" if len(prepared) > 1 else "this generation")
         jobs = []
@@ -152,12 +152,12 @@ class JobRunner:
             jobs.append(job)
         return jobs
 
-    def _check_feature(self, op: str, parent_id: str | None) -> None:
+    def _check_feature(self, op: str, parent_id: str | None, model: str | None) -> None:
         if not parent_id:
             raise InvalidRequestError(f"{op} needs the id of the source video", param="parent_id")
         from ..capabilities import require_feature
 
-        require_feature(self.capabilities, self.settings.model, op)
+        require_feature(self.capabilities, model or self.settings.model, op)
 
     def run(self, request: VideoRequest | str, *, on_update: Listener | None = None, **kw: Any) -> JobState:
         """Submit on the background loop and block until done. Ctrl-C stops *waiting* (the job
@@ -336,14 +336,18 @@ class JobRunner:
         return self._finish(job, status=INTERRUPTED, error=f"{exc} — run %sora resume (or runner.resume()) to pick it up")
 
     # -- resuming ---------------------------------------------------------------------------
-    def resume(self, *, background: bool = False) -> list[Job]:
-        """Re-attach every unfinished job of this backend recorded in the ledger."""
+    def resume(self, keys: Iterable[str] | None = None, *, background: bool = False) -> list[Job]:
+        """Re-attach every unfinished job of this backend recorded in the ledger (or only those
+        whose key or video id is in `keys`)."""
         if self.ledger is None:
             return []
         running = {j.key for j in self.jobs if not j.done}
+        wanted = set(keys) if keys is not None else None
         jobs = []
         for row in self.ledger.unfinished():
             if row["backend"] != self.backend or row["key"] in running:
+                continue
+            if wanted is not None and row["key"] not in wanted and row["video_id"] not in wanted:
                 continue
             job = Job(_state_from_row(row))
             self.jobs.append(job)
