@@ -73,6 +73,13 @@ class Cell:
     def run(self) -> Any:
         args, prompt = self.parse()
         runner = self.runner_for(args.backend)
+        if args.storyboard:
+            from .storyboard_cell import run_storyboard
+
+            value = run_storyboard(runner, args, prompt)
+            if args.name:
+                self.ns[args.name] = value
+            return value
         request, cost = self.build(runner, args, prompt)
         op, parent = args.operation
         if args.dry_run:

@@ -59,6 +59,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("name", ("--name",), "VAR", "store the result in this variable"),
     Option("dry_run", ("--dry-run",), None, "print the request, validation, lint and cost; send nothing"),
     Option("no_wait", ("--no-wait",), None, "return at once with a live job card"),
+    Option("storyboard", ("--storyboard",), None,
+           "the body is a storyboard: a bible block, then shots separated by lines of ---"),
     Option("remix", ("--remix",), "ID", "remix video ID with this prompt"),
     Option("edit", ("--edit",), "ID", "edit video ID with this prompt"),
     Option("extend", ("--extend",), "ID", "extend video ID by --seconds with this prompt"),
@@ -93,6 +95,7 @@ class CellArgs(BaseModel):
     name: str | None = None
     dry_run: bool = False
     no_wait: bool = False
+    storyboard: bool = False
     remix: str | None = None
     edit: str | None = None
     extend: str | None = None
