@@ -133,6 +133,10 @@ class JobRunner:
         """Start several jobs; all are validated and budgeted together before any is sent."""
         if op not in OPS:
             raise InvalidRequestError(f"unknown operation {op!r}", hint=f"use one of: {', '.join(OPS)}")
+        if op != "create" and parent_id:
+            # a follow-up inherits the source's model unless told otherwise
+            source_model = self.source_model(parent_id)
+            requests = [_with_model(r, source_model) for r in requests]
         prepared = [self.prepare(r) for r in requests]
         if op != "create":
             self._check_feature(op, parent_id, prepared[0][0].model if prepared else None)
@@ -151,6 +155,16 @@ class JobRunner:
             self._start(job, self._execute(job), background=background)
             jobs.append(job)
         return jobs
+
+    def source_model(self, video_id: str) -> str | None:
+        """The model of an earlier video (ledger first, else the server), for remix/edit/extend."""
+        row = self.ledger.get(video_id) if self.ledger is not None else None
+        if row and row.get("model"):
+            return str(row["model"])
+        try:
+            return self._sync.retrieve(video_id).model
+        except SoraError:
+            return None  # the server will say what is wrong with the id
 
     def _check_feature(self, op: str, parent_id: str | None, model: str | None) -> None:
         if not parent_id:
@@ -367,6 +381,14 @@ class _Unknown(SoraError):
             "could not find this job on the server, and it was not created again (that could bill twice)",
             hint="submit it again if you still want it",
         )
+
+
+def _with_model(request: VideoRequest | str, model: str | None) -> VideoRequest | str:
+    if model is None:
+        return request
+    if isinstance(request, str):
+        return VideoRequest(prompt=request, model=model)
+    return request if request.model else request.with_(model=model)
 
 
 def _live(video: Video) -> str:

@@ -62,8 +62,12 @@ class Cell:
     @staticmethod
     def build(runner: JobRunner, args: CellArgs, prompt: str) -> tuple[VideoRequest, float]:
         """A complete, validated request and its cost estimate (no network for static catalogs)."""
+        fields = args.request_fields()
+        op, parent = args.operation
+        if op != "create" and parent and not fields.get("model"):
+            fields["model"] = runner.source_model(parent)  # a follow-up keeps the source's model
         try:
-            request = VideoRequest.model_validate({"prompt": prompt, **args.request_fields()})
+            request = VideoRequest.model_validate({"prompt": prompt, **fields})
         except ValidationError as exc:
             raise usage_from_validation(exc) from None
         req, cost = runner.prepare(request)

@@ -78,9 +78,10 @@ class Progress:
 
         bundle = progress_bundle(states)
         if self._handle is None:
-            self._handle = display(bundle, raw=True, display_id=True)
-        else:
-            self._handle.update(bundle, raw=True)
+            # Shown empty first, then filled: a reader that ignores display updates (nbval, some
+            # static converters) then sees the same empty output the saved notebook keeps.
+            self._handle = display({"text/plain": ""}, raw=True, display_id=True)
+        self._handle.update(bundle, raw=True)
 
     def _print(self, states: list[JobState]) -> None:
         for state in states:

@@ -1,0 +1,446 @@
+"""The text of the tutorial notebooks (built by build_notebooks.py). One notebook, one lesson."""
+
+from __future__ import annotations
+
+Cells = list[tuple[str, str]]
+
+QUICKSTART: Cells = [
+    ("md", """
+# 01 · Quickstart: your first clip in a notebook
+
+**sora_widgets** turns AI video generation into a notebook experience: `%%sora` magics, a widget
+studio, and a typed client. The Sora API itself was switched off on 2026-09-24, but its wire format
+(`POST /v1/videos` → poll → download) is spoken by self-hosted servers and gateways — so this toolkit
+treats it as a *protocol*.
+
+Everything here runs on the **`local` backend**: an embedded server inside the package that speaks
+the same API and renders real MP4 previews ("animatics") offline. No key, no network, no cost.
+Point `SORA_BACKEND` at a real server later (notebook 07) and the same cells generate real video.
+
+Install (already done on Binder): `pip install sora_widgets`
+"""),
+    ("code", "%load_ext sora_widgets"),
+    ("md", """
+## `%%sora`: the cell body is the prompt
+
+The first line holds options (`%sora help` lists them all). The `animatic` model of the local
+backend is fast and takes any length from 1 to 20 seconds; `sora-2` and `sora-2-pro` emulate the
+old Sora contract (4/8/12 s, fixed sizes).
+"""),
+    ("code", """
+%%sora -m animatic -s 2 --size 640x360 --name boat
+A paper boat drifts down a rain-soaked street at dusk, neon reflections on the water, slow tracking shot
+"""),
+    ("md", """
+The output above is a player that references the saved file (`sora_outputs/…mp4`) by a relative
+path, with a small poster image: the notebook stays a few kilobytes, never megabytes of base64.
+
+## The result object
+
+`--name boat` stored the result in a variable (it is also the cell's value). It carries the file,
+the job as the server reported it, and the exact request that was sent.
+"""),
+    ("code", """
+print(boat.path.name.startswith("video_"), boat.path.suffix)
+print(boat.request.model, boat.request.seconds, boat.request.size)
+print(boat.video.status, boat.video.progress)
+"""),
+    ("md", "The file is a real H.264 MP4 — check it with PyAV:"),
+    ("code", """
+from sora_widgets.media import probe
+
+info = probe(boat.path)
+print(info.size, f"{info.duration:.2f}s", f"{info.fps:g} fps", info.codec, info.pix_fmt)
+"""),
+    ("md", """
+## Prompts can use your variables
+
+`{name}` in the body is filled from the notebook's variables; unknown names stay as written.
+"""),
+    ("code", """
+place = "a lighthouse on a cliff"
+light = "golden hour"
+"""),
+    ("code", """
+%%sora -m animatic -s 2 --size 640x360 --name lighthouse
+{place} at {light}, waves crashing below, aerial shot slowly orbiting
+"""),
+    ("code", "print(lighthouse.request.prompt)"),
+    ("md", """
+## The same from Python
+
+`SoraClient` has the method names you know from openai-python's `client.videos` (`create`,
+`retrieve`, `list`, `download_content`, `remix`, …) plus `generate`, which creates, waits and
+downloads in one call. `AsyncSoraClient` is its asyncio twin.
+"""),
+    ("code", """
+from sora_widgets import SoraClient
+
+with SoraClient() as client:
+    result = client.generate("a red kite over a green hill, wide shot, soft morning light",
+                             model="animatic", seconds=2, size="640x360")
+print(result.video.status, probe(result.path).size)
+"""),
+    ("md", """
+## Mistakes cost nothing
+
+Requests are checked against what the backend's model supports *before* anything is sent, and every
+error is one line that says what to do:
+"""),
+    ("code", """
+%%sora -m sora-2 -s 5
+a cat on a windowsill
+"""),
+    ("md", """
+## Where to next
+
+- `%sora models` — what the active backend offers; `%sora status`, `%sora list` — your jobs
+- **02** the widget studio · **03** prompting with the composer and the linter · **04** image to video
+  and iterative refinement · **05** storyboards · **06** batches, cost and budget · **07** real backends
+"""),
+    ("code", "%sora models"),
+]
+
+PROMPTING: Cells = [
+    ("md", """
+# 03 · Prompting: structure, vocabulary and a linter
+
+The prompting guide this toolkit grew from recommends a structure:
+
+    [Subject Description] + [Action/Scene] + [Style/Technical Details] + [Camera Instructions]
+
+`sora_widgets.prompt` turns that advice into tools: a structured `Prompt`, the guide's templates and
+visual keywords, and a **linter** that catches the guide's "common pitfalls" before you pay for a
+generation.
+"""),
+    ("code", """
+from sora_widgets.prompt import Prompt, lint, format_findings, apply_fixes, GUIDE_TEMPLATES, VOCABULARY
+from sora_widgets.jobs import default_runner
+
+sora2 = default_runner().capabilities.model("sora-2")
+"""),
+    ("md", "## A structured prompt renders in the guide's order"),
+    ("code", """
+p = Prompt(
+    subject="A young woman with long flowing hair wearing a red dress",
+    action="walks through a sunlit forest",
+    lighting="golden hour lighting filtering through ancient trees",
+    style="cinematic style reminiscent of Studio Ghibli",
+    movement="smooth camera pan following her movement",
+)
+print(p.render())
+"""),
+    ("md", "Free text parses back into fields where it can:"),
+    ("code", """
+q = Prompt.parse("A lone astronaut walks across red dunes at dusk, neon glow on the visor, wide shot, slow dolly in")
+for field in ("subject", "action", "lighting", "shot", "movement"):
+    print(f"{field:>9}: {getattr(q, field)}")
+"""),
+    ("md", "## The guide's visual keywords (the composer's chips)"),
+    ("code", """
+for category, words in VOCABULARY.items():
+    print(f"{category:>10}: {', '.join(words[:8])}{' …' if len(words) > 8 else ''}")
+"""),
+    ("md", """
+## Linting the guide's own examples
+
+Prose such as "6 seconds, 1080p" does not set the duration or size — the request does. The linter
+says so, and its fix moves the values into the request, snapped to what the model offers:
+"""),
+    ("code", """
+guide_examples = {
+    "basic scene": "A fluffy golden retriever puppy playing in a sunny meadow, bright green grass, blue sky "
+                   "with white clouds, playful energy, close-up shots, 6 seconds, 1080p",
+    "cinematic scene": "Epic mountain landscape at sunset, mist rolling through valleys, dramatic orange and "
+                       "purple sky, cinematic wide shot, slow camera movement revealing the vista, professional "
+                       "photography, 8 seconds, 1080p, 24fps",
+}
+for name, text in guide_examples.items():
+    print(f"== {name}")
+    print(format_findings(lint(text, capabilities=sora2)))
+"""),
+    ("md", "The guide's examples also ship as structured templates (the composer's template picker):"),
+    ("code", """
+for name, template in GUIDE_TEMPLATES.items():
+    print(f"{name:>20}: {template.params}  {template.prompt.render()[:60]}…")
+"""),
+    ("code", """
+basic = guide_examples["basic scene"]
+fixed_text, fixed_request = apply_fixes(basic, capabilities=sora2)
+print(fixed_text)
+print("seconds:", fixed_request.seconds)
+print(format_findings(lint(fixed_text, fixed_request, capabilities=sora2)))
+"""),
+    ("md", """
+## The other pitfalls
+
+Overly complex scenes, ambiguous positions, contradictions, negations that belong in the "avoid"
+field, missing camera or lighting:
+"""),
+    ("code", """
+for text in [
+    "A dog next to a bicycle in a park, sunny afternoon, wide shot",
+    "A city street at noon under a starry night sky, time-lapse in slow motion, static camera",
+    "A quiet beach with no people and no boats, golden hour, slow pan",
+    "Five children, three dogs, a marching band and fireworks race through a crowded market, drone shot",
+]:
+    print(">", text)
+    print(format_findings(lint(text, capabilities=sora2)), "\\n")
+"""),
+    ("md", "## In the magics: `%sora lint` and `%%sora --dry-run`"),
+    ("code", "%load_ext sora_widgets"),
+    ("code", "%sora lint Epic mountain landscape at sunset, mist rolling through valleys, 8 seconds, 1080p, 24fps"),
+    ("md", "`--dry-run` shows the exact request, the lint findings and the cost — and sends nothing:"),
+    ("code", """
+%%sora --dry-run -m animatic -s 2 --size 640x360
+A fluffy golden retriever puppy playing in a sunny meadow, close-up shot, natural daylight
+"""),
+]
+
+IMAGE_TO_VIDEO: Cells = [
+    ("md", """
+# 04 · Image to video and iterative refinement
+
+The guide: *start with reference images for consistency; start broad, then refine; generate
+variations; use successful generations as the reference for the next.* Here is each step.
+"""),
+    ("code", """
+%load_ext sora_widgets
+from PIL import Image, ImageDraw
+from sora_widgets.media import probe, first_frame, last_frame
+import numpy as np
+
+def diff(a, b):
+    return float(np.abs(np.asarray(a.convert("RGB"), float) - np.asarray(b.convert("RGB").resize(a.size), float)).mean())
+"""),
+    ("md", """
+## A reference image becomes the first frame
+
+Servers reject a reference whose pixel size differs from the video's (`Inpaint image must match the
+requested width and height`). The toolkit fits it for you: `--fit cover` (default) crops,
+`contain` pads, `none` sends it as is.
+"""),
+    ("code", """
+ref = Image.new("RGB", (800, 600), (40, 60, 120))
+d = ImageDraw.Draw(ref)
+d.rectangle([0, 380, 800, 600], fill=(30, 110, 60))
+d.ellipse([520, 90, 680, 250], fill=(250, 200, 80))
+ref.size
+"""),
+    ("code", """
+%%sora -m animatic -s 2 --size 640x360 --ref {ref} --name hill
+a sunny hill at noon, slow zoom in
+"""),
+    ("code", """
+from sora_widgets.media import fit_image
+print("first frame vs fitted reference, mean abs difference:", round(diff(first_frame(hill.path), fit_image(ref, (640, 360))), 1))
+"""),
+    ("md", """
+## Variations with different parameters
+
+`-n 2` makes two versions with different seeds, side by side:
+"""),
+    ("code", """
+%%sora -m animatic -s 2 --size 640x360 -n 2 --seed 7 --name takes
+a hot air balloon over a desert at sunrise, aerial shot
+"""),
+    ("code", "[t.request.seed for t in takes]"),
+    ("md", """
+## Remix, edit, extend
+
+A **remix** keeps the source's look (its seed) with a new prompt; an **edit** re-renders the source
+with a change; an **extension** continues from the source's last frame, and the result holds both
+parts (its length is the total). Follow-ups keep the source's model unless you pass `-m`.
+"""),
+    ("code", """
+%%sora --remix {hill.id} --name hill_night
+the same hill at night under a full moon, slow zoom in
+"""),
+    ("code", """
+%%sora --edit {hill.id} --name hill_snow
+the same hill covered in snow, slow zoom in
+"""),
+    ("code", """
+%%sora --extend {hill.id} -s 2 --name hill_longer
+the camera keeps rising above the hill into the clouds
+"""),
+    ("code", """
+print("source:", round(probe(hill.path).duration, 2), "s; extended:", round(probe(hill_longer.path).duration, 2), "s")
+"""),
+    ("md", """
+## A successful shot as the next reference
+
+Take the last frame of a clip you like and feed it to the next prompt: the new clip starts exactly
+where the old one ended.
+"""),
+    ("code", "frame = last_frame(hill.path)"),
+    ("code", """
+%%sora -m animatic -s 2 --size 640x360 --ref {frame} --name next_shot
+a flock of birds lifts off from the hill, tracking shot
+"""),
+    ("code", "print(round(diff(frame, first_frame(next_shot.path)), 1))"),
+]
+
+STORYBOARD: Cells = [
+    ("md", """
+# 05 · Storyboards: several shots, one film
+
+The guide's storyboarding approach: break the story into shots (establishing shot, character
+introduction, action, closing), keep characters and style consistent, get one finished video.
+
+A **bible** holds what every shot shares (characters with fixed descriptions, style, palette); each
+shot says how it joins the previous one: `independent`, `chain` (the previous shot's last frame
+becomes this shot's reference) or `extend` (the backend's extension endpoint).
+"""),
+    ("code", """
+from sora_widgets.storyboard import Storyboard
+from sora_widgets.prompt import format_findings
+from sora_widgets.media import probe
+
+board = Storyboard.parse('''
+title: Harbour morning
+model: animatic
+size: 640x360
+seconds: 2
+continuity: chain
+character Mara: a tall woman in a yellow raincoat
+style: hand-drawn animation
+palette: teal, amber, cream
+---
+[independent] Wide establishing shot of a small harbour at dawn, boats rocking, soft light
+---
+Mara walks along the pier, tracking shot
+---
+Close-up: Mara looks up at the gulls, slow tilt up
+''')
+print(board.summary())
+"""),
+    ("md", "The bible is woven into every prompt, so the character is described the same way each time:"),
+    ("code", """
+for i, text in enumerate(board.prompts(), 1):
+    print(i, text)
+"""),
+    ("md", "The linter checks names across shots (\"Maria\" in shot 3 would be flagged):"),
+    ("code", "print(format_findings(board.lint()))"),
+    ("md", """
+## Run, then stitch
+
+Independent shots run at the same time; chained ones in order. Every shot is a job in the ledger:
+re-running after a kernel restart keeps every finished shot.
+"""),
+    ("code", """
+for status in board.run():
+    print(status.line())
+"""),
+    ("code", """
+film = board.stitch()
+print(film)
+info = probe(film.path)
+print(info.size, f"{info.duration:.2f}s")
+"""),
+    ("md", "Regenerate one shot without redoing the others, then stitch again:"),
+    ("code", """
+for status in board.regenerate(2):
+    print(status.line())
+print(board.stitch(crossfade=6))
+"""),
+    ("md", "## The same as a cell: `%%sora --storyboard`"),
+    ("code", "%load_ext sora_widgets"),
+    ("code", """
+%%sora --storyboard
+model: animatic
+size: 640x360
+seconds: 2
+character Kit: a small orange robot with one green eye
+---
+Kit rolls out of a workshop door into the morning sun, wide shot
+---
+[chain] Kit spots a butterfly and follows it, tracking shot
+"""),
+]
+
+BATCH: Cells = [
+    ("md", """
+# 06 · Batches, cost and budget
+
+Generations cost real money and take minutes. This notebook shows the three things that keep that
+under control: **batches** with bounded concurrency, the **ledger** that never loses a paid job, and
+the **budget guard** that refuses a submit before anything is sent.
+"""),
+    ("code", """
+%load_ext sora_widgets
+from sora_widgets import VideoRequest
+from sora_widgets.jobs import default_runner
+
+runner = default_runner()
+base = VideoRequest(prompt="a paper lantern floating over a dark lake, slow pan", model="animatic", size="640x360")
+"""),
+    ("md", "## A/B grid: every combination of some parameters"),
+    ("code", """
+grid = runner.grid(base, seconds=[1, 2], prompt=[base.prompt, base.prompt.replace("dark lake", "misty river")])
+for label, request in grid:
+    print(label[:70])
+"""),
+    ("code", """
+jobs = runner.submit_many([r for _, r in grid], labels=[label for label, _ in grid], background=True)
+states = [runner.wait(job) for job in jobs]
+print(sum(s.ok for s in states), "of", len(states), "finished")
+"""),
+    ("md", """
+## The ledger
+
+Every job is in a SQLite file beside your outputs (`sora_outputs/ledger.sqlite`): the intent is
+written *before* the request is sent, then the id, every status change, the file and its sha256.
+After a kernel restart, `%sora resume` re-attaches unfinished jobs and downloads finished ones.
+"""),
+    ("code", """
+row = runner.ledger.get(states[0].key)
+for column in ("status", "video_id", "model", "op", "estimated_cost", "path", "sha256"):
+    value = str(row[column])
+    print(f"{column:>15}: {value[:40]}")
+"""),
+    ("code", "%sora resume"),
+    ("md", """
+## Cost: an estimate before every submit
+
+The local backend is free. To see prices without spending anything, start a second embedded server
+and talk to it with the **`openai` dialect**, which carries OpenAI's published Sora prices
+(sora-2 $0.10/s, sora-2-pro $0.30–0.50/s):
+"""),
+    ("code", """
+import tempfile
+from pathlib import Path
+from sora_widgets.config import Settings
+from sora_widgets.jobs import JobRunner
+from sora_widgets.server.config import ServerConfig
+from sora_widgets.server.embedded import start_server
+
+pretend = start_server(ServerConfig(data_dir=Path(tempfile.mkdtemp()), api_key="demo", generation_time=0))
+priced = JobRunner(Settings(backend="openai", base_url=pretend.base_url, api_key="demo", budget_session=1.00))
+for model, size, seconds in [("sora-2", "1280x720", 4), ("sora-2-pro", "1280x720", 8), ("sora-2-pro", "1792x1024", 12)]:
+    _, cost = priced.prepare(VideoRequest(prompt="x", model=model, size=size, seconds=seconds))
+    print(f"{model:>10} {size} {seconds:>2}s  ${cost:.2f}")
+"""),
+    ("md", "## The budget guard refuses before sending"),
+    ("code", """
+from sora_widgets import BudgetExceededError
+
+first = priced.run(VideoRequest(prompt="a lighthouse in fog, slow zoom", seconds=8, size="1280x720"))
+print(first.status, f"${first.cost:.2f}")
+try:
+    priced.submit(VideoRequest(prompt="one more", seconds=4, size="1280x720"))
+except BudgetExceededError as exc:
+    print(exc)
+"""),
+    ("md", "`%sora cost` reports spend by day, backend and model (the default runner's ledger):"),
+    ("code", "# NBVAL_IGNORE_OUTPUT\n%sora cost"),
+    ("code", "pretend.stop()"),
+]
+
+NOTEBOOKS: dict[str, Cells] = {
+    "01_quickstart": QUICKSTART,
+    "03_prompting": PROMPTING,
+    "04_image_to_video": IMAGE_TO_VIDEO,
+    "05_storyboard": STORYBOARD,
+    "06_batch_cost_budget": BATCH,
+}
