@@ -69,7 +69,8 @@ case "${1:-help}" in
     "$VENV/bin/mypy"
     log "tests: unit, server, contract, browser, reliability (bounded), notebooks (nbval)"
     "$VENV/bin/python" -m pytest -p no:cacheprovider "$@"
-    "$VENV/bin/python" -m pytest -p no:cacheprovider --nbval notebooks/ \
+    SORA_LOCAL_GENERATION_TIME=${SORA_LOCAL_GENERATION_TIME:-0.5} \
+      "$VENV/bin/python" -m pytest -p no:cacheprovider --nbval notebooks/ \
       --nbval-sanitize-with notebooks/sanitize.cfg -p no:randomly ;;
   bench)
     python_env

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from pydantic import ValidationError
 
 from .backends import Backend, WireRequest, backend_for
 from .capabilities import BackendCapabilities, require_feature, resolve
@@ -29,11 +30,14 @@ from .errors import (
     APITimeoutError,
     ConfigurationError,
     DownloadError,
+    from_validation_error,
     redact,
 )
 from .models import Video, VideoRequest
 
 MAX_RETRY_AFTER = 120.0
+#: download chunk: large enough that per-chunk overhead vanishes, small enough to keep memory flat
+CHUNK = 1 << 20
 RETRY_STATUSES = frozenset({408, 409, 429})
 VARIANT_SUFFIX = {"video": ".mp4", "thumbnail": ".webp", "spritesheet": ".jpg"}
 ProgressCallback = Callable[[Video], Any]
@@ -145,11 +149,21 @@ class ClientCore:
             data["input_reference"] = request.input_reference
         data.update({k: v for k, v in fields.items() if v is not None})
         for name in ("model", "seconds", "size"):
-            if data.get(name) is None and getattr(self.settings, name) is not None:
+            default = self.default_for(name)
+            if data.get(name) is None and default is not None:
                 if name == "size" and data.get("resolution"):
                     continue
-                data[name] = getattr(self.settings, name)
-        return resolve(VideoRequest.model_validate(data), self.capabilities)
+                data[name] = default
+        try:
+            request = VideoRequest.model_validate(data)
+        except ValidationError as exc:
+            raise from_validation_error(exc) from None
+        return resolve(request, self.capabilities)
+
+    def default_for(self, name: str) -> Any:
+        """A request default: the settings' value, else the named profile's (model, seconds, size)."""
+        value = getattr(self.settings, name)
+        return value if value is not None else self.settings.profile().get(name)
 
     def create_wire(self, req: VideoRequest) -> WireRequest:
         ref = None
@@ -164,7 +178,7 @@ class ClientCore:
             from .errors import InvalidRequestError
 
             raise InvalidRequestError(f"{feature} needs a prompt describing the change", param="prompt")
-        require_feature(self.capabilities, self.settings.model, feature)
+        require_feature(self.capabilities, self.default_for("model"), feature)
         if feature == "remix":
             return self.backend.remix(video_id, prompt)
         if feature == "edit":

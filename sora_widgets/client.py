@@ -20,9 +20,9 @@ from typing import Any
 
 import httpx
 
-from ._base_client import AtomicDownload, ClientCore, ProgressCallback
+from ._base_client import CHUNK, AtomicDownload, ClientCore, ProgressCallback
 from .backends import WireRequest
-from .capabilities import BackendCapabilities, estimate_cost
+from .capabilities import BackendCapabilities, estimate_cost, require_feature
 from .errors import GenerationFailed, PollInterrupted, PollTimeout
 from .models import Character, DeletedVideo, Fit, Video, VideoRequest
 from .results import GenerationResult
@@ -141,15 +141,15 @@ class SoraClient(ClientCore):
         return self.backend.parse_video(self._json(wire, idempotency_key))
 
     def create_character(self, video: str | Path | bytes, name: str) -> Character:
+        require_feature(self.capabilities, self.default_for("model"), "characters")
         data = video if isinstance(video, bytes) else Path(video).read_bytes()
-        wire = WireRequest("POST", "/videos/characters", data={"name": name},
-                           files={"video": ("character.mp4", data, "video/mp4")}, creates=True)
-        return Character.model_validate(self._json(wire))
+        return Character.model_validate(self._json(self.backend.character(name, data)))
 
     # -- content ----------------------------------------------------------------------------
-    def download_content(self, video_id: str, variant: str = "video") -> bytes:
+    def download_content(self, video_id: str, variant: str = "video", *, index: int = 0) -> bytes:
+        """The bytes of a finished job; `index` picks one output where a backend makes several."""
         self.target_path(video_id, None, variant)  # validates the variant
-        return self._send(self.backend.content(video_id, variant)).content
+        return self._send(self.backend.content(video_id, variant, index)).content
 
     def download(self, video_id: str, path: str | Path | None = None, *, variant: str = "video") -> Path:
         """Stream to a temp file beside `path`, verify, rename atomically. Returns the path."""
@@ -162,7 +162,7 @@ class SoraClient(ClientCore):
             response = self._send(self.backend.content(video_id, variant), stream=True)
             sink = AtomicDownload(target, variant)
             try:
-                for chunk in response.iter_bytes(1 << 16):
+                for chunk in response.iter_bytes(CHUNK):
                     sink.write(chunk)
                 sink.commit()
                 return sink
@@ -354,9 +354,9 @@ class AsyncSoraClient(ClientCore):
         wire = self.feature_wire("extend", video_id, prompt, seconds)
         return self.backend.parse_video(await self._json(wire, idempotency_key))
 
-    async def download_content(self, video_id: str, variant: str = "video") -> bytes:
+    async def download_content(self, video_id: str, variant: str = "video", *, index: int = 0) -> bytes:
         self.target_path(video_id, None, variant)
-        return (await self._send(self.backend.content(video_id, variant))).content
+        return (await self._send(self.backend.content(video_id, variant, index))).content
 
     async def download(self, video_id: str, path: str | Path | None = None, *, variant: str = "video") -> Path:
         return (await self._download(video_id, path, variant)).target
@@ -368,7 +368,7 @@ class AsyncSoraClient(ClientCore):
             response = await self._send(self.backend.content(video_id, variant), stream=True)
             sink = AtomicDownload(target, variant)
             try:
-                async for chunk in response.aiter_bytes(1 << 16):
+                async for chunk in response.aiter_bytes(CHUNK):
                     sink.write(chunk)
                 sink.commit()
                 return sink

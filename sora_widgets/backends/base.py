@@ -7,12 +7,38 @@ adapter's `parse_*` methods, which return the canonical models of `sora_widgets.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ..capabilities import BackendCapabilities
-from ..errors import APIStatusError, status_error_class
+from ..errors import APIStatusError, InvalidRequestError, UnsupportedFeatureError, status_error_class
 from ..models import DeletedVideo, Video, VideoPage, VideoRequest
+
+#: every operation the client may ask an adapter for; `Backend.operations` says which a backend has
+OPERATIONS = ("create", "retrieve", "list", "delete", "content", "remix", "edit", "extend", "characters")
+
+#: status words other servers use, mapped onto the canonical ones (`models.KNOWN_STATUSES`).
+#: Matched case-insensitively; a status not listed here is kept exactly as the server sent it.
+STATUS_SYNONYMS: Mapping[str, str] = {
+    "pending": "queued",
+    "submitted": "queued",
+    "waiting": "queued",
+    "processing": "in_progress",
+    "running": "in_progress",
+    "generating": "in_progress",
+    "succeeded": "completed",
+    "success": "completed",
+    "complete": "completed",
+    "done": "completed",
+    "error": "failed",
+    "errored": "failed",
+    "canceled": "cancelled",
+}
+
+#: the OpenAI SDK's Accept for content, plus a wildcard so servers (and Prism mocks) that only know
+#: the concrete media types (video/mp4, image/webp) still answer instead of sending 406
+CONTENT_ACCEPT = "application/binary, */*;q=0.5"
 
 
 @dataclass(frozen=True)
@@ -40,9 +66,11 @@ class WireRequest:
     path: str
     params: dict[str, Any] | None = None
     json: dict[str, Any] | None = None
-    #: multipart form fields; the presence of `files` or `data` selects multipart encoding
+    #: form fields; with `files` the body is multipart, with `data` alone it is urlencoded
     data: dict[str, str] | None = None
-    files: dict[str, tuple[str, bytes, str]] | None = None
+    #: file parts (filename, bytes, mime); a part with filename None is a plain text field, which
+    #: is how a dialect forces multipart for a form without any file (see `text_parts`)
+    files: dict[str, tuple[str | None, bytes, str | None]] | None = None
     headers: dict[str, str] = field(default_factory=dict)
     #: create-like POSTs get an Idempotency-Key so a retry cannot bill twice
     creates: bool = False
@@ -61,11 +89,18 @@ class Backend:
     #: True when the server de-duplicates creates by Idempotency-Key (safe to re-send on resume)
     honours_idempotency: ClassVar[bool] = False
 
+    #: operations the server has at all (see `OPERATIONS`); others are refused before sending
+    operations: ClassVar[frozenset[str]] = frozenset(OPERATIONS)
+    #: server status word (lower case) -> canonical status
+    status_map: ClassVar[Mapping[str, str]] = STATUS_SYNONYMS
+
     #: what the backend offers before any catalog is fetched; each subclass sets its own
     default_capabilities: ClassVar[BackendCapabilities]
 
     def __init__(self, capabilities: BackendCapabilities | None = None) -> None:
         self._capabilities = capabilities or self.default_capabilities
+        #: the server this adapter talks to, when known (set by `backend_for`); keys catalog caches
+        self.base_url: str | None = None
 
     # -- capabilities -----------------------------------------------------------------------
     @property
@@ -84,6 +119,20 @@ class Backend:
     # -- auth -------------------------------------------------------------------------------
     def auth_headers(self, api_key: str | None) -> dict[str, str]:
         return {"Authorization": f"Bearer {api_key}"} if api_key else {}
+
+    # -- operations -------------------------------------------------------------------------
+    def require_operation(self, operation: str) -> None:
+        """Refuse, before anything is sent, an operation this server does not have at all."""
+        if operation in self.operations:
+            return
+        from . import backends_offering  # the registry imports this module
+
+        others = backends_offering(operation)
+        raise UnsupportedFeatureError(
+            f"{operation} is not available on the {self.kind} backend",
+            param=operation,
+            hint=f"backends that offer {operation}: {', '.join(others) or 'none'}",
+        )
 
     # -- requests ---------------------------------------------------------------------------
     def seconds_value(self, seconds: int) -> Any:
@@ -124,34 +173,65 @@ class Backend:
         return WireRequest("GET", f"/videos/{video_id}")
 
     def list(self, *, after: str | None = None, limit: int = 100, order: str = "desc") -> WireRequest:
+        self.require_operation("list")
         params: dict[str, Any] = {"limit": limit, "order": order}
         if after:
             params["after"] = after
         return WireRequest("GET", "/videos", params=params)
 
     def delete(self, video_id: str) -> WireRequest:
+        self.require_operation("delete")
         return WireRequest("DELETE", f"/videos/{video_id}")
 
-    def content(self, video_id: str, variant: str = "video") -> WireRequest:
+    def content(self, video_id: str, variant: str = "video", index: int = 0) -> WireRequest:
+        """The job's bytes. `index` picks one of several outputs on servers that make several."""
+        self.require_operation("content")
+        if index:
+            raise InvalidRequestError(
+                f"the {self.kind} backend makes one video per job; there is no output #{index}",
+                param="index",
+                hint="use index=0",
+            )
         return WireRequest(
             "GET",
             f"/videos/{video_id}/content",
             params={"variant": variant},
-            headers={"Accept": "application/binary"},
+            headers={"Accept": CONTENT_ACCEPT},
         )
 
     def remix(self, video_id: str, prompt: str) -> WireRequest:
+        self.require_operation("remix")
         return WireRequest("POST", f"/videos/{video_id}/remix", json={"prompt": prompt}, creates=True)
 
     def edit(self, video_id: str, prompt: str) -> WireRequest:
+        self.require_operation("edit")
         return WireRequest("POST", "/videos/edits", json={"video": {"id": video_id}, "prompt": prompt}, creates=True)
 
     def extend(self, video_id: str, prompt: str, seconds: int) -> WireRequest:
+        self.require_operation("extend")
         body = {"video": {"id": video_id}, "prompt": prompt, "seconds": self.seconds_value(seconds)}
         return WireRequest("POST", "/videos/extensions", json=body, creates=True)
 
+    def character(self, name: str, video: bytes, filename: str = "character.mp4") -> WireRequest:
+        """`POST /videos/characters` (multipart only, per the OpenAI contract)."""
+        self.require_operation("characters")
+        return WireRequest(
+            "POST", "/videos/characters", data={"name": name},
+            files={"video": (filename, video, "video/mp4")}, creates=True,
+        )
+
     # -- responses --------------------------------------------------------------------------
+    def normalise_status(self, status: Any) -> Any:
+        """The canonical word for a server's status; unknown words are kept as they came."""
+        if isinstance(status, str):
+            return self.status_map.get(status.lower(), status)
+        return status
+
     def parse_video(self, data: Any) -> Video:
+        if isinstance(data, dict) and "status" in data:
+            status = self.normalise_status(data["status"])
+            if status != data["status"]:
+                data = {**data, "status": status}
         return Video.model_validate(data)
 
     def parse_page(self, data: Any) -> VideoPage:
@@ -187,6 +267,11 @@ class Backend:
             message = err
         elif isinstance(payload, dict) and "detail" in payload:
             message = _detail_text(payload["detail"])
+        elif isinstance(payload, dict) and isinstance(payload.get("message"), str):
+            # vLLM's older flat envelope: {"object": "error", "message": ..., "type": ..., "code": 400}
+            message = payload["message"]
+            code = _str_or_none(payload.get("code"))
+            etype = _str_or_none(payload.get("type"))
         else:
             message = body[:200].decode("utf-8", "replace").strip() or f"HTTP {status}"
         cls = status_error_class(status)
@@ -215,6 +300,11 @@ def _detail_text(detail: Any) -> str:
                 parts.append(f"{loc}: {item.get('msg', '')}" if loc else str(item.get("msg", "")))
         return "; ".join(parts) or "invalid request"
     return str(detail)
+
+
+def text_parts(fields: dict[str, str]) -> dict[str, tuple[str | None, bytes, str | None]]:
+    """Form fields as multipart parts without a filename (httpx sends them as plain fields)."""
+    return {key: (None, value.encode("utf-8"), None) for key, value in fields.items()}
 
 
 def _form(fields: dict[str, Any]) -> dict[str, str]:

@@ -1,0 +1,210 @@
+"""`Studio`: the composer, the parameters and a Generate button, with a live card per job.
+
+Generation runs as asyncio tasks on the kernel's event loop (`JobRunner.submit` from a button
+click or a cell), so the kernel stays responsive while jobs run. Everything also works from code:
+
+    studio = Studio(backend="local")
+    studio.composer.prompt = Prompt(subject="a paper boat", action="drifts down a street")
+    studio.parameters.set_model("animatic")
+    jobs = studio.generate()          # the started jobs; studio.jobs has them all
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+
+from ..errors import SoraError
+from ._style import button, esc, section, show, stylesheet
+from .card import JobCard
+from .composer import Composer
+from .params import Parameters, static_capabilities
+
+if TYPE_CHECKING:
+    from ..capabilities import BackendCapabilities
+    from ..jobs import Job, JobRunner
+    from ..prompt.structured import Prompt
+
+
+def runner_for(backend: str | None = None, output_dir: Path | None = None) -> JobRunner:
+    """The shared default runner (also used by the magics) when it serves `backend`, else a new
+    runner for `backend` writing to `output_dir` (default: the shared runner's folder)."""
+    from ..config import Settings
+    from ..jobs import JobRunner, default_runner
+
+    shared = default_runner()
+    if (backend is None or backend == shared.backend) and output_dir is None:
+        return shared
+    folder = output_dir if output_dir is not None else shared.settings.output_dir
+    return JobRunner(Settings().with_(backend=backend or shared.backend, output_dir=folder))
+
+
+class Studio(w.VBox):
+    """See the module docstring. `Studio(backend=None, model=None, runner=None, prompt=None)`."""
+
+    def __init__(self, backend: str | None = None, *, model: str | None = None, runner: JobRunner | None = None,
+                 prompt: Prompt | dict[str, Any] | str | None = None) -> None:
+        self.runner = runner if runner is not None else runner_for(backend)
+        self._runners: dict[str, JobRunner] = {self.runner.backend: self.runner}
+        self.jobs: list[Job] = []
+        self.cards: dict[str, JobCard] = {}
+        self.composer = Composer(prompt, preview=False)
+        self.parameters = Parameters(backend or self.runner.backend, model, runner=self.runner,
+                                     capabilities_for=self._capabilities_for)
+        self.generate_button = button("Generate", icon="play", style="primary",
+                                      tooltip="Start the generation (runs in the background)",
+                                      classes=("sora-generate",))
+        self.generate_button.on_click(lambda _: self.generate())
+        self.summary = w.HTML()
+        self.summary.add_class("sora-summary")
+        self.message = w.HTML()
+        self.error_details = w.Accordion(children=[w.HTML()], titles=("Details",), selected_index=None)
+        show(self.error_details, False)
+        self.jobs_box = w.VBox()
+        self.header = w.HTML()
+        left = w.VBox([section("Prompt composer"), self.composer], layout=w.Layout(flex="3 1 460px", min_width="0"))
+        bar = w.HBox([self.generate_button, self.summary],
+                     layout=w.Layout(align_items="center", margin="12px 0 4px", grid_gap="12px"))
+        right = w.VBox([section("Parameters"), self.parameters, self.composer.review, bar, self.message,
+                        self.error_details], layout=w.Layout(flex="2 1 320px", min_width="0"))
+        left.add_class("sora-panel")
+        right.add_class("sora-panel")
+        main = w.HBox([left, right], layout=w.Layout(flex_flow="row wrap", align_items="stretch", grid_gap="12px",
+                                                     width="100%"))
+        self.jobs_title = section("Jobs")
+        show(self.jobs_title, False)
+        super().__init__([stylesheet(), self.header, main, self.jobs_title, self.jobs_box])
+        self.add_class("sora-studio")
+        self.add_class("sora-root")
+        self.parameters.observe(self._params_changed)
+        self.composer.observe(lambda _: self._update_summary(), names="value")
+        self.composer.on_request_fix(self._apply_request_fix)
+        self._params_changed()
+
+    def __repr__(self) -> str:
+        return f"Studio(backend={self.runner.backend!r}, model={self.parameters.model!r}, jobs={len(self.jobs)})"
+
+    # -- runners per backend ------------------------------------------------------------------------
+    def _runner(self, backend: str) -> JobRunner:
+        if backend not in self._runners:
+            self._runners[backend] = runner_for(backend, self.runner.settings.output_dir)
+        return self._runners[backend]
+
+    def _capabilities_for(self, backend: str) -> BackendCapabilities:
+        try:
+            return self._runner(backend).capabilities
+        except SoraError:
+            raise
+        except Exception:  # e.g. a profile whose adapter cannot be built: fall back to declarations
+            return static_capabilities(backend)
+
+    def _params_changed(self, change: dict[str, Any] | None = None) -> None:
+        if change is not None and change.get("name") == "backend":
+            self.runner = self._runner(change["new"])
+        p = self.parameters
+        self.header.value = ('<div class="sora-title"><i class="fa fa-film"></i> Sora Studio'
+                             f'<span class="sora-sub">backend <b>{esc(p.backend)}</b> · '
+                             f'model <b>{esc(p.model)}</b></span></div>')
+        try:
+            request = p.request(self.composer.value or "-")
+        except ValueError:
+            request = None
+        self.composer.set_context(request, p.backend_caps)
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        p = self.parameters
+        where = p.size or " ".join(x for x in (p.resolution, p.aspect_ratio) if x)
+        n = f" × {p.variations}" if p.variations > 1 else ""
+        cost = f"≈ ${p.cost:.2f}" if p.cost > 0 else "free" if p.backend == "local" else ""
+        parts = [x for x in (p.model, f"{p.seconds} s", where, cost) if x]
+        self.summary.value = f'<span class="sora-muted">{esc(" · ".join(parts))}{esc(n)}</span>'
+
+    def _apply_request_fix(self, request: Any) -> None:
+        p = self.parameters
+        if request.model and request.model != p.model:
+            p.set_model(request.model)
+        if request.seconds in [v for _, v in p.duration.options]:
+            p.duration.value = request.seconds
+        if request.size and request.size in [v for _, v in p.size_picker.options]:
+            p.size_picker.value = request.size
+
+    # -- generating -----------------------------------------------------------------------------------
+    def request(self, prompt: str | None = None) -> Any:
+        """The `VideoRequest` the Generate button would send now."""
+        text = self.composer.value if prompt is None else prompt
+        mc = self.parameters.capabilities
+        negative = self.composer.negative_prompt if mc is not None and mc.negative_prompt else None
+        return self.parameters.request(text, negative_prompt=negative)
+
+    def generate(self, prompt: str | None = None) -> list[Job]:
+        """Start the generation (all variations); returns the new jobs. A refusal (invalid request,
+        budget) shows one line in the Studio and returns []."""
+        self._say("")
+        text = self.composer.value if prompt is None else prompt
+        if not text.strip():
+            self._say("Write a prompt first (a subject and an action are enough).", error=True)
+            return []
+        try:
+            request = self.request(text)
+            self.runner.client.endpoint()  # a missing key or URL is one line now, not a failed card later
+            n = self.parameters.variations
+            if n > 1:
+                requests = self.runner.variations(request, n)
+                labels = [f"variation {i + 1}/{n} · {text}" for i in range(n)]
+                jobs = self.runner.submit_many(requests, labels=labels, group_id=f"variations-{uuid.uuid4().hex[:12]}")
+            else:
+                jobs = [self.runner.submit(request)]
+        except (SoraError, ValueError) as exc:
+            self._fail(exc)
+            return []
+        self.add_jobs(jobs)
+        return jobs
+
+    def add_jobs(self, jobs: list[Job], runner: JobRunner | None = None) -> list[JobCard]:
+        """Show cards for `jobs` at the top of the list (several side by side)."""
+        cards = []
+        owner = runner or self.runner
+
+        def follow_ups(new: list[Job]) -> None:
+            self.add_jobs(new, owner)
+
+        for job in jobs:
+            card = JobCard(job, owner)
+            card.on_new_jobs(follow_ups)
+            card.on_use_reference(self._use_reference)
+            self.cards[job.key] = card
+            self.jobs.append(job)
+            cards.append(card)
+        row = w.HBox(cards, layout=w.Layout(flex_flow="row wrap", align_items="flex-start"))
+        self.jobs_box.children = (row, *self.jobs_box.children)
+        show(self.jobs_title, True)
+        return cards
+
+    def _use_reference(self, path: Path) -> None:
+        self.parameters.set_reference(path)
+        self._say(f"The last frame ({path.name}) is now the reference image.")
+
+    def wait(self, timeout: float | None = None) -> list[Any]:
+        """Block until every job is done (from a script or another thread, not the kernel's loop)."""
+        return [job.wait(timeout) for job in list(self.jobs)]
+
+    # -- messages -------------------------------------------------------------------------------------
+    def _say(self, text: str, *, error: bool = False) -> None:
+        cls = "sora-error" if error else "sora-ok"
+        self.message.value = f'<div class="{cls}">{esc(text)}</div>' if text else ""
+        if not error:
+            show(self.error_details, False)
+
+    def _fail(self, exc: Exception) -> None:
+        lines = str(exc).strip().splitlines() or [type(exc).__name__]
+        first = lines[0]
+        if len(lines) > 1 and hasattr(exc, "errors"):  # pydantic: "1 validation error for …" + the reason
+            first = lines[-1].strip() if len(lines) == 2 else f"{lines[0]}: {lines[2].strip()}"
+        self._say(f"✖ {first}", error=True)
+        details = esc(f"{type(exc).__name__}: {exc}")
+        self.error_details.children = (w.HTML(f'<pre style="font-size:11.5px;white-space:pre-wrap">{details}</pre>'),)
+        show(self.error_details, True)

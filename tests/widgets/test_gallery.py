@@ -1,0 +1,69 @@
+"""The gallery: past generations from the ledger and the folder, filters, open, compare."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from sora_widgets.jobs import JobRunner
+from sora_widgets.models import VideoRequest
+from sora_widgets.widgets import Gallery, Player
+
+from .helpers import video_info
+
+
+def generate(runner: JobRunner, prompt: str, seconds: int, size: str) -> Path:
+    state = runner.run(VideoRequest(prompt=prompt, model="animatic", seconds=seconds, size=size))
+    assert state.ok and state.path is not None
+    return Path(state.path)
+
+
+def test_gallery_lists_filters_opens_and_compares(runner: JobRunner) -> None:
+    fox = generate(runner, "a red fox in the snow", 1, "320x180")
+    owl = generate(runner, "an owl at night, close-up", 2, "180x320")
+    stray = runner.settings.output_dir / "imported_clip.mp4"
+    shutil.copy(fox, stray)
+    gallery = Gallery(runner)
+    assert {i.path for i in gallery.items} == {fox.resolve(), owl.resolve(), stray.resolve()}
+    assert len(gallery.grid.children) == 3 and "3 videos" in gallery.count.value
+    tile_image = gallery.grid.children[0].children[0]
+    assert bytes(tile_image.value)[:2] == b"\xff\xd8"  # a small JPEG thumbnail, not the video
+    assert len(tile_image.value) < 20_000
+    assert list(gallery.model_filter.options) == ["all models", "animatic"]
+
+    gallery.search.value = "owl"
+    assert [i.path for i in gallery.shown] == [owl.resolve()] and "1 of 3" in gallery.count.value
+    gallery.search.value = ""
+    gallery.model_filter.value = "animatic"
+    assert len(gallery.shown) == 2  # the stray file has no model
+
+    gallery.model_filter.value = "all models"
+    player = gallery.play(owl.stem)
+    assert isinstance(player, Player) and gallery.viewer.children == (player,)
+    assert video_info(player.value) == (180, 320, 2.0)
+
+    for tile in gallery.grid.children[:2]:
+        tile.children[2].children[1].value = True  # tick "compare"
+    gallery.compare_button.click()
+    assert len(gallery.viewer.children) == 2
+    assert {p.path for p in gallery.viewer.children} == {i.path for i in gallery.shown[:2]}
+    assert "Gallery(" in gallery._repr_mimebundle_()["text/plain"]
+
+
+def test_gallery_of_an_empty_folder(tmp_path: Path) -> None:
+    gallery = Gallery(folder=tmp_path / "nothing-yet")
+    assert gallery.items == [] and "0 videos" in gallery.count.value
+    assert not (tmp_path / "nothing-yet").exists()  # looking does not create folders
+    assert gallery.compare() == []
+    assert "two or more" in gallery.viewer.children[0].value
+
+
+def test_paging(runner: JobRunner) -> None:
+    first = generate(runner, "a paper boat", 1, "320x180")
+    for i in range(4):
+        shutil.copy(first, runner.settings.output_dir / f"copy{i}.mp4")
+    gallery = Gallery(runner, page_size=2)
+    assert len(gallery.grid.children) == 2 and gallery.more_button.layout.display != "none"
+    gallery.more_button.click()
+    gallery.more_button.click()
+    assert len(gallery.grid.children) == 5 and gallery.more_button.layout.display == "none"
