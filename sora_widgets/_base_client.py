@@ -227,7 +227,7 @@ class ClientCore:
                 return max(0.05, float(hint) / 1000.0)
             except ValueError:
                 pass
-        return self.settings.poll_interval
+        return max(self.settings.poll_interval, self.backend.min_poll_interval)
 
     # -- downloads --------------------------------------------------------------------------
     def target_path(self, video_id: str, path: str | Path | None, variant: str) -> Path:

@@ -88,6 +88,8 @@ class Backend:
     dynamic_capabilities: ClassVar[bool] = False
     #: True when the server de-duplicates creates by Idempotency-Key (safe to re-send on resume)
     honours_idempotency: ClassVar[bool] = False
+    #: seconds between polls when the server sends no hint (providers ask for slower polling)
+    min_poll_interval: ClassVar[float] = 0.0
 
     #: operations the server has at all (see `OPERATIONS`); others are refused before sending
     operations: ClassVar[frozenset[str]] = frozenset(OPERATIONS)

@@ -78,6 +78,7 @@ class OpenRouterBackend(Backend):
     operations = frozenset({"create", "retrieve", "content"})
     status_map: ClassVar[Mapping[str, str]] = {**STATUS_SYNONYMS, "pending": "queued"}
     default_capabilities = OPENROUTER_CAPABILITIES
+    min_poll_interval = 10.0  # OpenRouter asks clients to poll every 10-30 s
 
     # -- capabilities -----------------------------------------------------------------------
     def _catalog_key(self) -> str:
