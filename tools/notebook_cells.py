@@ -437,10 +437,134 @@ except BudgetExceededError as exc:
     ("code", "pretend.stop()"),
 ]
 
+BACKENDS: Cells = [
+    ("md", """
+# 07 · Backends: OpenRouter and self-hosted `/v1/videos` servers
+
+The Sora API is gone, but its protocol is not. The same notebook code talks to:
+
+- **`local`** — the embedded offline server (the default everywhere in these tutorials);
+- **OpenAI-compatible servers** in four dialects — `openai` (the frozen Sora contract), `vllm-omni`,
+  `sglang` (also FastVideo) and `litellm` (a gateway);
+- **`openrouter`** — OpenRouter's video API, whose model catalog says what each model supports and
+  what it costs.
+
+What a backend cannot do (remix on OpenRouter, extend on SGLang, …) is refused *before* sending,
+naming the backends that can. This notebook runs entirely offline unless `OPENROUTER_API_KEY` is set.
+"""),
+    ("code", """
+from sora_widgets.backends.describe import backends_table, capability_table
+print(backends_table())
+"""),
+    ("md", """
+## Choosing a backend
+
+Set `SORA_BACKEND` (and `SORA_BASE_URL`, `SORA_API_KEY`) in the environment or a `.env` file, or name a
+**profile** in `profiles.toml` in the config folder. A profile bundles a kind, a URL, the variable
+that holds its key, and defaults:
+"""),
+    ("code", """
+import os, tempfile, pathlib
+from sora_widgets.config import config_dir
+
+os.environ["SORA_CONFIG_DIR"] = tempfile.mkdtemp()   # a scratch config folder for this tutorial
+PROFILES = '''
+[profiles.wan-box]
+kind = "vllm-omni"
+base_url = "http://gpu-box:8091/v1"
+model = "Wan-AI/Wan2.2-T2V-A14B-Diffusers"
+
+[profiles.gateway]
+kind = "litellm"
+base_url = "http://litellm.internal:4000/v1"
+key_env = "MY_GATEWAY_KEY"
+'''
+(config_dir() / "profiles.toml").write_text(PROFILES)
+print(backends_table())
+"""),
+    ("md", """
+## A real server on your machine
+
+Any `/v1/videos` server works the same way. Here the embedded server runs standalone (as
+`python -m sora_widgets serve` would) and a client talks to it through the `openai` dialect — exactly
+what you would do with a vLLM-Omni or SGLang box, with its URL instead:
+"""),
+    ("code", """
+from sora_widgets import SoraClient
+from sora_widgets.server.config import ServerConfig
+from sora_widgets.server.embedded import start_server
+
+server = start_server(ServerConfig(data_dir=pathlib.Path(tempfile.mkdtemp()), api_key="devkey", generation_time=0))
+with SoraClient(backend="openai", base_url=server.base_url, api_key="devkey", output_dir="sora_outputs") as client:
+    result = client.generate("a windmill on a hill, slow pan, golden hour", model="sora-2", seconds=4, size="1280x720")
+    print(result.video.status, result.video.size, f"${result.cost:.2f} at OpenAI's old prices")
+server.stop()
+"""),
+    ("md", """
+## Capabilities drive everything
+
+Each backend declares, per model, the durations, sizes, resolutions, aspect ratios, reference frames,
+audio, seed, negative prompt and follow-up operations it supports, and its prices. Validation, the
+studio's controls and the magics' errors all read the same table:
+"""),
+    ("code", """
+from sora_widgets.backends import make_backend
+print(capability_table(make_backend("local").capabilities))
+"""),
+    ("md", """
+## OpenRouter
+
+OpenRouter's `GET /videos/models` lists each model's supported durations, resolutions, aspect ratios,
+frame images, audio and seed, plus pricing SKUs. With `OPENROUTER_API_KEY` set, this cell reads the
+live catalog; without it, a small sample shaped like that response:
+"""),
+    ("code", """
+from sora_widgets.backends.openrouter_catalog import parse_catalog
+
+SAMPLE = {"data": [
+    {"id": "google/veo-3.1", "name": "Veo 3.1", "supported_durations": [4, 6, 8],
+     "supported_resolutions": ["720p", "1080p"], "supported_aspect_ratios": ["16:9", "9:16"],
+     "supported_frame_images": ["first_frame", "last_frame"], "generate_audio": True, "seed": True,
+     "pricing_skus": {"duration_seconds_720p": "0.40", "duration_seconds_1080p": "0.40"}},
+    {"id": "alibaba/wan-2.6", "name": "Wan 2.6", "supported_durations": [5, 10],
+     "supported_resolutions": ["480p", "720p"], "supported_aspect_ratios": ["16:9", "9:16", "1:1"],
+     "supported_frame_images": ["first_frame"], "generate_audio": False, "seed": True,
+     "pricing_skus": {"duration_seconds_720p": "0.04"}},
+]}
+
+if os.environ.get("OPENROUTER_API_KEY"):
+    caps = SoraClient(backend="openrouter").models()
+else:
+    caps = parse_catalog(SAMPLE)
+print(capability_table(caps))
+"""),
+    ("md", "A value the model does not offer is refused locally, listing what it does offer:"),
+    ("code", """
+from sora_widgets import VideoRequest
+from sora_widgets.capabilities import resolve, estimate_cost
+
+try:
+    resolve(VideoRequest(prompt="a fox in the snow", model="alibaba/wan-2.6", seconds=6), caps)
+except ValueError as exc:
+    print(exc)
+ok = resolve(VideoRequest(prompt="a fox in the snow", model="alibaba/wan-2.6", seconds=5, resolution="720p",
+                          aspect_ratio="16:9"), caps)
+print(ok.seconds, ok.resolution, ok.aspect_ratio, f"estimated ${estimate_cost(ok, caps):.2f}")
+"""),
+    ("md", "And a feature the backend lacks is refused before anything is sent:"),
+    ("code", """
+try:
+    SoraClient(backend="openrouter", api_key="not-used").remix("some-video-id", "at night")
+except ValueError as exc:
+    print(exc)
+"""),
+]
+
 NOTEBOOKS: dict[str, Cells] = {
     "01_quickstart": QUICKSTART,
     "03_prompting": PROMPTING,
     "04_image_to_video": IMAGE_TO_VIDEO,
     "05_storyboard": STORYBOARD,
     "06_batch_cost_budget": BATCH,
+    "07_backends": BACKENDS,
 }
