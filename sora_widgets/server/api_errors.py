@@ -98,7 +98,8 @@ def missing_param(param: str) -> ApiError:
 
 
 def unknown_param(param: str) -> ApiError:
-    return ApiError(400, f"Unknown parameter: '{param}'.", param=param, code="unknown_parameter")
+    shown = shorten(param)
+    return ApiError(400, f"Unknown parameter: '{shown}'.", param=shown, code="unknown_parameter")
 
 
 def not_found(what: str, ident: str, param: str | None = None) -> ApiError:

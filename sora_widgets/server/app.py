@@ -32,7 +32,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from .api_errors import ApiError, envelope, not_found
+from .api_errors import ApiError, envelope, invalid_value, not_found, shorten
 from .config import ServerConfig
 from .faults import FaultInjector
 from .gate import COUNTED, Gate, Stats
@@ -160,8 +160,7 @@ async def list_videos(request: Request) -> Response:
     limit = _int_param(query.get("limit"), "limit", 0, 100, default=20)
     order = query.get("order", "desc")
     if order not in ("asc", "desc"):
-        raise ApiError(400, f"Invalid value for 'order': expected one of 'asc' or 'desc', but got '{order[:20]}' "
-                       "instead.", param="order", code="invalid_value")
+        raise invalid_value("order", ("asc", "desc"), order)
     records = s.store.all()
     if order == "desc":
         records.reverse()
@@ -187,8 +186,7 @@ async def video_content(request: Request) -> Response:
     video_id = request.path_params["video_id"]
     variant = request.query_params.get("variant", "video")
     if variant not in VARIANTS:
-        raise ApiError(400, f"Invalid value for 'variant': expected one of 'video', 'thumbnail', or 'spritesheet', "
-                       f"but got '{variant[:40]}' instead.", param="variant", code="invalid_value")
+        raise invalid_value("variant", VARIANTS, variant)
     record = s.store.load(video_id)
     if record is None:
         raise not_found("Video", video_id)
@@ -234,9 +232,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     headers = dict(exc.headers or {})
     if exc.status_code == 404:
-        message = f"Invalid URL ({request.method} {request.url.path[:200]})"
+        message = f"Invalid URL ({request.method} {shorten(request.url.path, 200)})"
     elif exc.status_code == 405:
-        message = f"Method {request.method} is not allowed for {request.url.path[:200]}."
+        message = f"Method {request.method} is not allowed for {shorten(request.url.path, 200)}."
     else:
         message = str(exc.detail)
     code = {404: "unknown_url", 405: "method_not_allowed"}.get(exc.status_code)

@@ -28,8 +28,9 @@ class EmbeddedServer:
     """A running server. `base_url` ends in `/v1`, ready for any OpenAI-style client."""
 
     base_url: str
-    api_key: str | None = field(repr=False)
-    data_dir: Path
+    #: not an __init__ field, so no generic dataclass printer (pytest, hypothesis) shows the key
+    api_key: str | None = field(default=None, init=False, repr=False)
+    data_dir: Path = field(default_factory=Path)
     app: Any = field(default=None, repr=False)
     _server: Any = field(default=None, repr=False)
     _thread: threading.Thread | None = field(default=None, repr=False)
@@ -114,14 +115,11 @@ def start_server(config: ServerConfig, host: str = "127.0.0.1", port: int = 0) -
     url_host = f"[{host}]" if ":" in host else host
     with socket.create_connection((host, bound_port), timeout=5):
         pass  # accepting connections
-    return EmbeddedServer(
-        base_url=f"http://{url_host}:{bound_port}/v1",
-        api_key=config.api_key,
-        data_dir=config.data_dir,
-        app=app,
-        _server=server,
-        _thread=thread,
+    embedded = EmbeddedServer(
+        base_url=f"http://{url_host}:{bound_port}/v1", data_dir=config.data_dir, app=app, _server=server, _thread=thread
     )
+    embedded.api_key = config.api_key
+    return embedded
 
 
 _lock = threading.Lock()

@@ -94,12 +94,13 @@ class Gate:
         send_with_id = self._tagging(send, request_id, sent)
         operation = operation_of(scope["method"], scope["path"])
         fault = self.injector.draw(operation) if operation else None
-        if fault is not None and not await self._fault_before(fault, send, send_with_id):
+        limit = self.config.max_body_bytes
+        if fault is not None and not await self._fault_before(fault, receive, send, send_with_id):
             return None
         if operation is not None and not self._authorized(scope):
+            await drain(receive, limit)  # so an uploading client reads the 401, not a reset
             await self._unauthorized(scope, send_with_id)
             return None
-        limit = self.config.max_body_bytes
         length = _content_length(scope)
         if length is not None and length > limit:
             await drain(receive, _drain_budget(limit))
@@ -129,7 +130,7 @@ class Gate:
 
         return send_with_id
 
-    async def _fault_before(self, fault: Fault, raw_send: Any, send: Any) -> bool:
+    async def _fault_before(self, fault: Fault, receive: Any, raw_send: Any, send: Any) -> bool:
         """Apply a fault that strikes before the handler; False when it answered the request."""
         self.stats.faults += 1
         log.debug("injected fault %s%s", fault.mode, " (after the handler)" if fault.after else "")
@@ -138,6 +139,8 @@ class Gate:
             return True
         if fault.after:
             return True
+        if fault.mode != "drop":
+            await drain(receive, self.config.max_body_bytes)  # an uploading client reads the error
         await self._strike(fault, raw_send, send)
         return False
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..backends.local import LOCAL_CAPABILITIES
 from ..capabilities import ModelCapabilities
 from ..models import MAX_PROMPT_CHARS, sniff_image_mime
-from .api_errors import ApiError, invalid_type, invalid_value, missing_param, unknown_param
+from .api_errors import ApiError, invalid_type, invalid_value, missing_param, shorten, unknown_param
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -56,7 +56,7 @@ async def read_body(request: Request) -> Body:
     if ctype not in ("application/json", "") and not ctype.endswith("+json"):
         raise ApiError(
             415,
-            f"Unsupported content type '{ctype[:100]}'. Send application/json or multipart/form-data.",
+            f"Unsupported content type '{shorten(ctype)}'. Send application/json or multipart/form-data.",
             code="unsupported_content_type",
         )
     try:
@@ -147,7 +147,9 @@ def prompt_of(body: Body) -> str:
 
 
 def model_of(body: Body, default: str | None = None) -> ModelCapabilities:
-    model = body.fields.get("model", default or LOCAL_CAPABILITIES.default_model)
+    model = body.fields.get("model")
+    if model is None:  # null counts as "not given", like every optional field here
+        model = default or LOCAL_CAPABILITIES.default_model
     if not isinstance(model, str):
         raise invalid_type("model", "a string", model)
     if model not in LOCAL_CAPABILITIES.models:
@@ -165,7 +167,7 @@ def seconds_of(body: Body, mc: ModelCapabilities, *, required: bool = False) -> 
     if not isinstance(value, str):
         raise invalid_type("seconds", f"one of {_quoted(allowed)}", value)
     if value.strip() not in allowed:
-        raise invalid_value("seconds", allowed, value[:40])
+        raise invalid_value("seconds", allowed, value)
     return int(value.strip())
 
 
@@ -176,7 +178,7 @@ def size_of(body: Body, mc: ModelCapabilities) -> str:
     if not isinstance(value, str):
         raise invalid_type("size", "a string", value)
     if value.strip() not in mc.sizes:
-        raise invalid_value("size", mc.sizes, value[:40])
+        raise invalid_value("size", mc.sizes, value)
     return value.strip()
 
 
