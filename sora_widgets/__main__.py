@@ -26,6 +26,9 @@ COMMANDS: dict[str, Command] = {
         "run the offline OpenAI-compatible Videos API server (local previews, no key, no network)",
         "sora_widgets.server.cli",
     ),
+    "generate": Command("generate one video (create, wait, download) through the job ledger",
+                        "sora_widgets.cli_generate"),
+    "models": Command("list backends and what the active backend's models support", "sora_widgets.cli_models"),
 }
 
 
