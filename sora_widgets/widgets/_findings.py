@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ..prompt.structured import Prompt
     from .composer import Composer
 
-ICONS = {"error": "✖", "warning": "⚠", "hint": "💡"}
+ICONS = {"error": "fa-times-circle", "warning": "fa-exclamation-triangle", "hint": "fa-lightbulb-o"}
 CSS_CLASS = {"error": "error", "warning": "warning", "hint": "info"}
 MAX_SHOWN = 6
 
@@ -69,18 +69,14 @@ class FindingsView(w.VBox):
         cls = CSS_CLASS.get(severity, "info")
         message = " ".join(str(getattr(finding, "message", finding)).split())
         label = w.HTML(f'<div class="sora-finding sora-finding-{cls}" title="{esc(getattr(finding, "code", ""))}">'
-                       f'{ICONS.get(severity, "•")} {esc(message)}</div>',
+                       f'<i class="fa {ICONS.get(severity, "fa-info-circle")}"></i> {esc(message)}</div>',
                        layout=w.Layout(flex="1 1 auto", width="auto"))
         parts: list[w.Widget] = [label]
         fix = getattr(finding, "fix", None)
         if fix is not None:
-            b = button(shorten_label(fix.description), icon="magic", tooltip=fix.description)
+            b = button("Fix", icon="magic", tooltip=f"Fix: {fix.description}")
+            b.layout.flex = "0 0 auto"
             b.add_class("sora-fix")
             b.on_click(lambda _, f=finding: self.composer.apply_fix(f))
             parts.append(b)
         return w.HBox(parts, layout=w.Layout(align_items="center", width="100%"))
-
-
-def shorten_label(text: str, limit: int = 38) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

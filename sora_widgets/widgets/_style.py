@@ -49,11 +49,13 @@ CSS = """
 .sora-s-failed, .sora-s-expired, .sora-s-unknown { background: #ffebee; color: #b71c1c; }
 .sora-s-cancelled, .sora-s-interrupted, .sora-s-deleted { background: #fff8e1; color: #8d6e00; }
 .sora-card-title { font-size: 12.5px; font-weight: 600; overflow: hidden; text-overflow: ellipsis;
-  white-space: nowrap; }
+  white-space: nowrap; max-width: 100%; }
+.sora-card .widget-html, .sora-card .widget-html-content { min-width: 0; max-width: 100%; overflow: hidden; }
 .sora-meta { font-size: 11.5px; color: var(--jp-ui-font-color2); }
 .sora-error { color: var(--jp-error-color1); font-size: 12.5px; }
 .sora-ok { color: var(--jp-success-color1); font-size: 12.5px; }
-.sora-finding { font-size: 12px; padding: 3px 8px; border-radius: 6px; margin: 2px 0; }
+.sora-finding { font-size: 12px; line-height: 1.4; padding: 4px 8px; border-radius: 6px; margin: 2px 0; }
+.sora-finding .fa { margin-right: 3px; }
 .sora-finding-error { background: #ffebee; color: #b71c1c; }
 .sora-finding-warning { background: #fff8e1; color: #6d4c00; }
 .sora-finding-info { background: #e3f2fd; color: #0d47a1; }

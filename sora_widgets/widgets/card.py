@@ -175,7 +175,7 @@ class JobCard(w.VBox):
         show(self.cancel_button, not state.done)
         if state.done and not self._finished:
             self._finished = True
-            show(self.progress, not state.ok)
+            show(self.progress, False)
             self._render_final(state)
         elif not state.done:
             self._schedule_tick()
@@ -220,13 +220,19 @@ class JobCard(w.VBox):
 
     @staticmethod
     def _failure_line(state: JobState) -> str:
+        """One short line: what happened and what to do; the full error is under Details."""
         if state.status == "cancelled":
             return '<div class="sora-meta">Cancelled — nothing more will be generated for this job.</div>'
         if state.status == "completed":
-            return '<div class="sora-error">✖ finished, but the video file is missing</div>'
-        code = f"{state.error_code}: " if state.error_code else ""
-        text = shorten(state.error or state.status, 220)
-        return f'<div class="sora-error">✖ {esc(state.status)} — {esc(code)}{esc(text)}</div>'
+            return '<div class="sora-error">✖ Finished, but the video file is missing.</div>'
+        server = state.video.error.message if state.video is not None and state.video.error is not None else ""
+        if state.error_code == "moderation_blocked":
+            why = server or "the prompt or reference was flagged"
+            text = f"Blocked by moderation: {why.rstrip('.')}. Rephrase the prompt (or change the reference)."
+        else:
+            code = f" ({state.error_code})" if state.error_code else ""
+            text = f"{state.status.capitalize()}{code}: {server or state.error or 'no details from the server'}"
+        return f'<div class="sora-error" title="{esc(state.error or "")}">✖ {esc(shorten(text, 160))}</div>'
 
     @staticmethod
     def _failure_details(state: JobState) -> str:
@@ -237,5 +243,6 @@ class JobCard(w.VBox):
         }
         if state.video is not None and state.video.error is not None:
             info["server error"] = state.video.error.model_dump()
-        text = json.dumps({k: v for k, v in info.items() if v is not None}, indent=2, default=str)
+        text = json.dumps({k: v for k, v in info.items() if v is not None}, indent=2, default=str,
+                          ensure_ascii=False)
         return f'<pre style="font-size:11.5px;white-space:pre-wrap;margin:0">{esc(text)}</pre>'

@@ -25,8 +25,6 @@ FOLLOW_UPS = (("remix", "Remix", "random", "A new take on this video with a chan
 def download_link(path: Path, label: str = "Download MP4") -> w.Output:
     """A link that works in JupyterLab and Notebook 7: an HTML output inside an `Output` widget goes
     through the notebook's renderer, which turns the relative path into a `/files/` download URL."""
-    from IPython.display import HTML
-
     try:
         rel = os.path.relpath(path).replace(os.sep, "/")
     except ValueError:  # another drive (Windows)
@@ -38,7 +36,9 @@ def download_link(path: Path, label: str = "Download MP4") -> w.Output:
               'padding:0 10px;border-radius:6px;'
               'border:1px solid var(--jp-border-color2);text-decoration:none;'
               f'color:var(--jp-ui-font-color1);background:var(--jp-layout-color2)">⬇ {esc(label)}</a>')
-    out.append_display_data(HTML(anchor))
+    # set the output directly: IPython's formatter may be configured without text/html (terminal shells)
+    out.outputs = ({"output_type": "display_data", "metadata": {},
+                    "data": {"text/html": anchor, "text/plain": f"{label}: {rel}"}},)
     return out
 
 

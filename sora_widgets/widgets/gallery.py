@@ -186,7 +186,7 @@ class Gallery(w.VBox):
                                       layout=w.Layout(width=f"{THUMB_WIDTH}px"))
         except Exception:  # unreadable file: a placeholder, not an error
             thumb = w.HTML(f'<div class="sora-muted" style="width:{THUMB_WIDTH}px">no preview</div>')
-        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(item.created)) if item.created else ""
+        when = time.strftime("%b %d %H:%M", time.localtime(item.created)) if item.created else ""
         meta = " · ".join(x for x in (item.model, item.size, f"{item.seconds}s" if item.seconds else "", when) if x)
         caption = w.HTML(f'<div class="sora-card-title" style="max-width:{THUMB_WIDTH}px" title="{esc(item.prompt)}">'
                          f'{esc(shorten(item.title, 40))}</div><div class="sora-meta">{esc(meta)}</div>')
@@ -221,11 +221,13 @@ class Gallery(w.VBox):
         from .player import Player
 
         player = Player(item.path, width=width, caption=False)
-        meta = " · ".join(x for x in (item.video_id, item.model, item.size) if x)
+        vid = item.video_id if len(item.video_id) <= 20 else item.video_id[:18] + "…"
+        meta = " · ".join(x for x in (vid, item.model, item.size) if x)
         player.children = (*player.children, w.HTML(
             f'<div class="sora-card-title" style="max-width:{width}px">{esc(shorten(item.title, 80))}</div>'
             f'<div class="sora-meta">{esc(meta)}</div>'))
         player.add_class("sora-card")
+        player.layout.max_width = f"{width + 24}px"
         return player
 
     def play(self, which: GalleryItem | int | str | Path) -> w.VBox:

@@ -189,8 +189,22 @@ class Studio(w.VBox):
         self._say(f"The last frame ({path.name}) is now the reference image.")
 
     def wait(self, timeout: float | None = None) -> list[Any]:
-        """Block until every job is done (from a script or another thread, not the kernel's loop)."""
+        """Block until every job is done (scripts, other threads). In a notebook cell use
+        `await studio.wait_async()`: blocking there would stop the loop the jobs run on."""
+        import asyncio
+
+        try:
+            loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is not None and any(job._loop is loop and not job.done for job in self.jobs):
+            raise RuntimeError("studio.wait() would block the event loop these jobs run on; "
+                               "use `await studio.wait_async()` instead")
         return [job.wait(timeout) for job in list(self.jobs)]
+
+    async def wait_async(self) -> list[Any]:
+        """Wait for every job without blocking the kernel (`await studio.wait_async()` in a cell)."""
+        return [await job for job in list(self.jobs)]
 
     # -- messages -------------------------------------------------------------------------------------
     def _say(self, text: str, *, error: bool = False) -> None:

@@ -110,6 +110,6 @@ def test_studio_generates_a_playable_video(lab_page: Page, jupyterlab: dict[str,
     page.set_viewport_size({"width": 1360, "height": int(box["height"] + 400)})  # the whole studio on screen
     page.wait_for_timeout(300)
     studio.screenshot(path=str(artifacts / "studio.png"))
-    if os.environ.get("SORA_UPDATE_SCREENSHOT"):
+    if os.environ.get("UPDATE_README_SCREENSHOT"):
         shutil.copy(artifacts / "studio.png", REPO / "docs" / "images" / "studio.png")
     assert time.monotonic() - started < 90

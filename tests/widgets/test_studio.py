@@ -65,7 +65,7 @@ def test_moderation_failure_is_one_line_with_details(runner: JobRunner) -> None:
     assert state.status == "failed" and state.error_code == "moderation_blocked"
     card = studio.cards[job.key]
     [line] = card.body.children
-    assert "moderation_blocked" in line.value and "sora-error" in line.value and "\n" not in line.value
+    assert "Blocked by moderation" in line.value and "sora-error" in line.value and "\n" not in line.value
     assert card.details.layout.display != "none"
     assert "moderation_blocked" in card.details.children[0].value
     assert card.player is None and card.actions.layout.display == "none"
@@ -158,7 +158,9 @@ async def test_jobs_run_on_the_running_loop(runner: JobRunner) -> None:
     studio.composer.value = "a snail crossing a leaf, macro lens"
     [job] = studio.generate()
     assert job._task is not None and not job.done  # a task on this loop, still running
-    state = await job
+    with pytest.raises(RuntimeError, match="wait_async"):
+        studio.wait(1)  # would deadlock: refused with a hint
+    [state] = await studio.wait_async()
     assert state.ok and studio.cards[job.key].player is not None
 
 
