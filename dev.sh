@@ -59,13 +59,13 @@ case "${1:-help}" in
       $([ "$(id -u)" = 0 ] && echo --allow-root) "$@" ;;
   lint)
     python_env
-    "$VENV/bin/ruff" check sora_widgets tests benchmarks
+    "$VENV/bin/ruff" check sora_widgets tests benchmarks tools
     "$VENV/bin/mypy" ;;
   test)
     python_env; browser; node_tools
     shift || true
     log "lint: ruff + mypy"
-    "$VENV/bin/ruff" check sora_widgets tests benchmarks
+    "$VENV/bin/ruff" check sora_widgets tests benchmarks tools
     "$VENV/bin/mypy"
     log "tests: unit, server, contract, browser, reliability (bounded), notebooks (nbval)"
     "$VENV/bin/python" -m pytest -p no:cacheprovider "$@"

@@ -30,5 +30,6 @@ def row(name: str, value: float, baseline: float, target: str, ok: bool, unit: s
 def print_rows(rows: list[Row]) -> None:
     for r in rows:
         status = "PASS" if r["ok"] else "MISS"
-        print(f"  {status}  {r['benchmark']:<52} {r['value']:>9.3f}{r['unit']:<3} vs {r['baseline']:>9.3f}{r['unit']:<3}"
+        value, base = f"{r['value']:>9.3f}{r['unit']:<3}", f"{r['baseline']:>9.3f}{r['unit']:<3}"
+        print(f"  {status}  {r['benchmark']:<52} {value} vs {base}"
               f" ratio {r['ratio']:>6.3f}  target {r['target']}  {r['note']}")

@@ -32,7 +32,7 @@ def main() -> list[Row]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         ours = _run(["%load_ext sora_widgets", *[f"%%sora {OPTIONS} --name c{i}\n{p}" for i, p in enumerate(prompts)],
-                     "paths = [str(globals()[f'c{i}'].path) for i in range(%d)]" % CLIPS,
+                     f"paths = [str(globals()[f'c{{i}}'].path) for i in range({CLIPS})]",
                      "import json; json.dump(paths, open('paths.json', 'w'))"], folder, "ours.ipynb")
         import json
 

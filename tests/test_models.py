@@ -21,7 +21,7 @@ def test_request_is_frozen_and_validated() -> None:
         VideoRequest(prompt="x", size="1280x720", resolution="720p")
     with pytest.raises(ValidationError, match="1280x720"):
         VideoRequest(prompt="x", size="wide")
-    with pytest.raises(ValidationError, match="unknown_field|Extra inputs"):
+    with pytest.raises(ValidationError, match=r"unknown_field|Extra inputs"):
         VideoRequest(prompt="x", duration=4)  # type: ignore[call-arg]
 
 

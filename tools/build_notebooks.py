@@ -36,7 +36,7 @@ def build(name: str, cells: list[tuple[str, str]]) -> Path:
         nb.cells.append(cell)
     path = HERE / f"{name}.ipynb"
     env_backup = dict(os.environ)
-    os.environ.update(SORA_LOCAL_GENERATION_TIME="0", SORA_BACKEND="local")
+    os.environ.update(SORA_LOCAL_GENERATION_TIME="0.5", SORA_BACKEND="local")  # as ./dev.sh test runs them
     try:
         NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(HERE)}},
                        store_widget_state=False).execute()

@@ -37,7 +37,8 @@ path, with a small poster image: the notebook stays a few kilobytes, never megab
 
 ## The result object
 
-`--name boat` stored the result in a variable (it is also the cell's value). It carries the file,
+`--name boat` stored the result — a `GenerationResult` — in a variable (it is also the cell's value;
+several variations come back as a `GenerationResults` list shown side by side). It carries the file,
 the job as the server reported it, and the exact request that was sent.
 """),
     ("code", """
@@ -92,6 +93,64 @@ error is one line that says what to do:
 a cat on a windowsill
 """),
     ("md", """
+## When things go wrong
+
+Every error is one line (what failed, why, what to do) and belongs to one tree, so code can catch
+exactly what it means to:
+
+| error | when |
+|---|---|
+| `SoraError` | the base of everything below |
+| `ConfigurationError` | a missing key or URL, an unknown backend |
+| `InvalidRequestError`, `UnsupportedFeatureError` | refused locally, before sending |
+| `APIConnectionError`, `APIStatusError` (`NotFoundError`, `RateLimitError`, …) | the network or the server said no |
+| `GenerationFailed` | the job ended without a video (e.g. `moderation_blocked`), with the server's `VideoError` code |
+| `PollTimeout`, `PollInterrupted` | you stopped waiting; the job id is in the error, so you can resume |
+"""),
+    ("code", """
+from sora_widgets import (APIConnectionError, APIStatusError, ConfigurationError, InvalidRequestError,
+                          PollTimeout, SoraError)
+
+attempts = {
+    "unknown id": lambda: SoraClient().retrieve("video_does_not_exist"),
+    "no key for a remote backend": lambda: SoraClient(backend="openai").create(prompt="x"),
+    "server not running": lambda: SoraClient(backend="openai", base_url="http://127.0.0.1:9/v1",
+                                             api_key="k", max_retries=0).retrieve("x"),
+    "bad size": lambda: SoraClient().create(prompt="x", size="999x999"),
+    "waited too little": lambda: SoraClient().poll(SoraClient().create(prompt="slow", model="animatic", seconds=1,
+                                                                       size="320x180").id, timeout=0.001),
+}
+for what, attempt in attempts.items():
+    try:
+        attempt()
+    except SoraError as exc:
+        kind = next(c.__name__ for c in (APIStatusError, ConfigurationError, APIConnectionError,
+                                         InvalidRequestError, PollTimeout) if isinstance(exc, c))
+        print(f"{what:>28} → {kind}")
+"""),
+    ("md", """
+## Settings for the session
+
+`%sora config` shows the effective settings (keys masked); `%sora config seconds=2` sets a default
+until the kernel restarts (`SORA_*` variables and a `.env` file set them for good). `%sora download ID`
+fetches a finished video again; `%unload_ext sora_widgets` removes the magics (it calls
+`sora_widgets.unload_ipython_extension`, as `%load_ext` calls `load_ipython_extension`).
+"""),
+    ("code", "%sora config model=animatic seconds=1 size=320x180"),
+    ("code", """
+%%sora
+a short test clip that uses the session defaults, a spinning top, close-up
+"""),
+    ("code", """
+# NBVAL_IGNORE_OUTPUT
+%sora download {boat.id}
+"""),
+    ("code", """
+%sora config model= seconds= size=
+import sora_widgets
+print(sora_widgets.__version__, sora_widgets.load_ipython_extension.__doc__.splitlines()[0])
+"""),
+    ("md", """
 ## Where to next
 
 - `%sora models` — what the active backend offers; `%sora status`, `%sora list` — your jobs
@@ -99,6 +158,127 @@ a cat on a windowsill
   and iterative refinement · **05** storyboards · **06** batches, cost and budget · **07** real backends
 """),
     ("code", "%sora models"),
+]
+
+STUDIO: Cells = [
+    ("md", """
+# 02 · The studio: compose, tune, generate, compare
+
+`Studio()` is the whole workflow in one panel: a **prompt composer** that follows the guide's
+structure (subject, action, setting, lighting, camera, style, palette/mood, audio, avoid) with
+clickable keyword chips and templates; **parameters** that offer only what the chosen backend and
+model support; and a **live card per job** with progress, ETA, Cancel, then an inline player and
+follow-ups (remix, edit, extend, last frame → reference, copy as `%%sora`, delete).
+
+Jobs run as asyncio tasks on the kernel's event loop: the notebook stays responsive while they render.
+
+*The widgets need a live kernel: on a static viewer you only see their one-line summaries.*
+"""),
+    ("code", """
+import os
+os.environ["SORA_LOCAL_BLOCKED_WORDS"] = "forbidden"   # lets the local server rehearse a moderation failure
+
+from sora_widgets import Studio
+studio = Studio(backend="local", model="animatic")
+studio
+"""),
+    ("md", """
+Click a chip, type a subject, pick a duration and press **Generate**. Everything you can click is
+also available from code — handy for reproducible notebooks and for tests:
+"""),
+    ("code", """
+studio.composer.set_field("subject", "A paper boat")
+studio.composer.set_field("action", "drifts down a rain-soaked street at dusk")
+studio.composer.set_field("lighting", "neon glow")
+studio.composer.set_field("movement", "slow tracking shot")
+studio.parameters.seconds = 2
+studio.parameters.size = "640x360"
+print(studio.composer.value)
+"""),
+    ("md", "The composer lints as you type; each finding can come with a one-click fix:"),
+    ("code", """
+studio.composer.set_field("setting", "a city street, 6 seconds, 1080p")
+for finding in studio.composer.findings:
+    print(finding)
+"""),
+    ("code", """
+studio.composer.set_field("setting", "")
+studio.parameters.variations = 2
+jobs = studio.generate()
+print(len(jobs), "jobs started; the kernel is free while they run")
+"""),
+    ("code", """
+states = await studio.wait_async()
+for state in states:
+    print(state.label, state.status, state.request.seed)
+"""),
+    ("md", """
+## Parameters follow the backend
+
+Choosing a model changes what the controls offer: `sora-2` only takes 4, 8 or 12 seconds and two
+sizes, so nothing else can even be selected.
+"""),
+    ("code", """
+params = studio.parameters
+params.set_model("sora-2")
+print("seconds offered:", params.capabilities.durations, "→ now", params.seconds)
+print("sizes offered:", params.capabilities.sizes, "→ now", params.size)
+params.set_model("animatic")
+"""),
+    ("md", "## Failures are one clear line, details on demand"),
+    ("code", """
+failed = studio.generate("a forbidden door opens slowly, static shot")
+state = (await studio.wait_async())[-1]
+print(state.status, "—", state.error_code)
+"""),
+    ("md", """
+## The pieces on their own
+
+`Composer`, `Parameters`, `JobCard` and `Player` work on their own too; `%%sora --no-wait` shows the
+same job card as the studio.
+"""),
+    ("code", """
+from sora_widgets import Composer
+composer = Composer("A lone lighthouse keeper climbs the spiral stairs, warm candlelight, close-up, slow tilt up")
+for field in ("subject", "action", "lighting", "shot", "movement"):
+    print(f"{field:>9}: {getattr(composer.prompt, field)}")
+"""),
+    ("code", "%load_ext sora_widgets"),
+    ("code", """
+%%sora --no-wait -m animatic -s 1 --size 640x360 --name pending
+a hot air balloon drifting over mountains at sunrise, aerial shot
+"""),
+    ("code", """
+done = await pending
+print(done.status)
+"""),
+    ("md", "`%sora cancel ID` stops a job; `%sora status` lists this session's jobs:"),
+    ("code", """
+%%sora --no-wait -m animatic -s 20 --size 1280x720 --name long_one
+a very long slow pan across a desert, wide shot
+"""),
+    ("code", "%sora cancel {long_one.key}"),
+    ("code", """
+import asyncio
+await asyncio.sleep(0.5)
+print(long_one.state.status)
+"""),
+    ("md", "`%sora studio` and `%sora gallery` open the same panels as `Studio()` and `Gallery()`:"),
+    ("code", "%sora studio"),
+    ("md", """
+## The gallery
+
+Everything generated in this folder (from the job ledger and the output files): filter by text or
+model, open one in the player, or compare several side by side.
+"""),
+    ("code", """
+# NBVAL_IGNORE_OUTPUT
+from sora_widgets import Gallery
+gallery = Gallery()
+print(len(gallery.items) > 0)
+gallery
+"""),
+    ("code", "# NBVAL_IGNORE_OUTPUT\n%sora gallery"),
 ]
 
 PROMPTING: Cells = [
@@ -235,6 +415,15 @@ a sunny hill at noon, slow zoom in
 from sora_widgets.media import fit_image
 print("first frame vs fitted reference, mean abs difference:", round(diff(first_frame(hill.path), fit_image(ref, (640, 360))), 1))
 """),
+    ("md", """
+`--aspect 9:16` picks the model's size with that shape; `--avoid` is the negative prompt (where the
+model takes one); `--backend` runs one cell on another backend or profile:
+"""),
+    ("code", """
+%%sora --backend local -m animatic -s 1 --aspect 9:16 --avoid "people, text" --name portrait
+a tall waterfall in a jungle, slow tilt down
+"""),
+    ("code", "print(portrait.request.size, '|', portrait.request.negative_prompt)"),
     ("md", """
 ## Variations with different parameters
 
@@ -503,7 +692,7 @@ server.stop()
     ("md", """
 ## Capabilities drive everything
 
-Each backend declares, per model, the durations, sizes, resolutions, aspect ratios, reference frames,
+A `BackendCapabilities` holds one `ModelCapabilities` per model. Each backend declares, per model, the durations, sizes, resolutions, aspect ratios, reference frames,
 audio, seed, negative prompt and follow-up operations it supports, and its prices. Validation, the
 studio's controls and the magics' errors all read the same table:
 """),
@@ -538,7 +727,10 @@ else:
     caps = parse_catalog(SAMPLE)
 print(capability_table(caps))
 """),
-    ("md", "A value the model does not offer is refused locally, listing what it does offer:"),
+    ("md", """
+A value the model does not offer is refused locally, listing what it does offer. (In a cell:
+`%%sora --backend openrouter -m alibaba/wan-2.6 -s 5 --resolution 720p --aspect 16:9`.)
+"""),
     ("code", """
 from sora_widgets import VideoRequest
 from sora_widgets.capabilities import resolve, estimate_cost
@@ -562,6 +754,7 @@ except ValueError as exc:
 
 NOTEBOOKS: dict[str, Cells] = {
     "01_quickstart": QUICKSTART,
+    "02_studio": STUDIO,
     "03_prompting": PROMPTING,
     "04_image_to_video": IMAGE_TO_VIDEO,
     "05_storyboard": STORYBOARD,

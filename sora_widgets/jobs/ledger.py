@@ -153,7 +153,8 @@ class Ledger:
 
     def events(self, key: str) -> list[tuple[float, str, int]]:
         with self._db() as db:
-            return [tuple(r) for r in db.execute("SELECT at, status, progress FROM events WHERE key=? ORDER BY at", (key,))]
+            rows = db.execute("SELECT at, status, progress FROM events WHERE key=? ORDER BY at", (key,))
+            return [tuple(r) for r in rows]
 
     def spend(self, *, since: float | None = None) -> float:
         """USD spent: actual cost where the backend reported one, else the estimate (completed jobs)."""

@@ -14,6 +14,7 @@ import asyncio
 import itertools
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,8 @@ class JobRunner:
         mc = self.capabilities.model(request.model)
         if not mc.seed:
             return [request] * n
-        base = request.seed if request.seed is not None else abs(hash(request.prompt)) % 1_000_000
+        # a stable default (hash() is salted per process): the same prompt gives the same seeds
+        base = request.seed if request.seed is not None else zlib.crc32(request.prompt.encode()) % 1_000_000
         return [request.with_(seed=base + i) for i in range(n)]
 
     @staticmethod
@@ -111,7 +113,7 @@ class JobRunner:
         names = list(axes)
         out = []
         for combo in itertools.product(*(axes[n] for n in names)):
-            changes = dict(zip(names, combo))
+            changes = dict(zip(names, combo, strict=True))
             label = ", ".join(f"{k}={v}" for k, v in changes.items())
             out.append((label, request.with_(**changes)))
         return out
@@ -347,7 +349,8 @@ class JobRunner:
             return self._finish(job, status="failed", error=str(exc))
         if job.state.video_id and status_code == 404:
             return self._finish(job, status="expired", error=str(exc))
-        return self._finish(job, status=INTERRUPTED, error=f"{exc} — run %sora resume (or runner.resume()) to pick it up")
+        resume = "run %sora resume (or runner.resume()) to pick it up"
+        return self._finish(job, status=INTERRUPTED, error=f"{exc} — {resume}")
 
     # -- resuming ---------------------------------------------------------------------------
     def resume(self, keys: Iterable[str] | None = None, *, background: bool = False) -> list[Job]:

@@ -118,6 +118,7 @@ class Job:
         self._future: concurrent.futures.Future[JobState] = concurrent.futures.Future()
         #: set when the *wait* was interrupted (Ctrl-C): the job ends resumable, not cancelled
         self.interrupted = False
+        self._cancel_requested = False
 
     def __repr__(self) -> str:
         return f"Job({self.state.line()})"
@@ -154,9 +155,12 @@ class Job:
 
     def attach(self, task: asyncio.Task[JobState], loop: asyncio.AbstractEventLoop) -> None:
         self._task, self._loop = task, loop
+        if self._cancel_requested:  # cancel() came before the task existed (background start)
+            self.cancel()
 
     def cancel(self) -> None:
         """Stop the job's task (thread-safe). The job ends `cancelled`."""
+        self._cancel_requested = True
         task, loop = self._task, self._loop
         if task is None or loop is None or task.done():
             return

@@ -36,6 +36,8 @@ class Commands:
 
     def __call__(self, line: str) -> Any:
         name, rest = parse_line(line)
+        if name != "lint":  # lint interpolates the prompt itself; ids and paths may be {variables}
+            rest = interpolate(rest, self.ns)
         method: Command = getattr(type(self), f"cmd_{name}")
         return method(self, rest)
 

@@ -130,7 +130,8 @@ _atexit_registered = False
 def default_config() -> ServerConfig:
     """The config of the process-wide server, from the environment:
     `SORA_DATA_DIR` (else the user data dir) + "/server", `SORA_LOCAL_GENERATION_TIME` (seconds,
-    default 1.5) and `SORA_LOCAL_FAULTS` (a fault spec, default none)."""
+    default 1.5), `SORA_LOCAL_FAULTS` (a fault spec, default none) and `SORA_LOCAL_BLOCKED_WORDS`
+    (comma-separated words that fail a job with `moderation_blocked`, to rehearse failures)."""
     from ..config import data_dir
     from ..errors import ConfigurationError
 
@@ -143,10 +144,11 @@ def default_config() -> ServerConfig:
             api_key=secrets.token_urlsafe(24),
             generation_time=generation_time,
             faults=faults,
+            blocked_words=tuple(w for w in os.environ.get("SORA_LOCAL_BLOCKED_WORDS", "").split(",") if w.strip()),
         )
     except ValueError as exc:
-        raise ConfigurationError(f"bad local server setting: {exc}",
-                                 hint="check SORA_LOCAL_GENERATION_TIME and SORA_LOCAL_FAULTS") from None
+        hint = "check SORA_LOCAL_GENERATION_TIME, SORA_LOCAL_FAULTS and SORA_LOCAL_BLOCKED_WORDS"
+        raise ConfigurationError(f"bad local server setting: {exc}", hint=hint) from None
 
 
 def ensure_server() -> EmbeddedServer:

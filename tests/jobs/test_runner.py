@@ -225,3 +225,23 @@ def test_resume_of_a_job_already_finished_on_the_server_downloads_it(fake: FakeV
     assert fake.jobs[vid]["video"]["status"] == "completed"
     states = make_runner(fake, tmp_path).resume_blocking()
     assert states[0].ok and states[0].path.read_bytes() == fake.content
+
+
+def test_cancel_before_the_background_task_exists_is_honoured(fake: FakeVideos, tmp_path: Path) -> None:
+    from sora_widgets.jobs.state import Job, JobState
+
+    job = Job(JobState(request=VideoRequest(prompt="x"), backend="openai"))
+    job.cancel()  # nothing to cancel yet: remembered
+
+    async def never() -> JobState:
+        await asyncio.sleep(30)
+        return job.state
+
+    loop = asyncio.new_event_loop()
+    try:
+        task = loop.create_task(never())
+        job.attach(task, loop)
+        with pytest.raises(asyncio.CancelledError):
+            loop.run_until_complete(task)
+    finally:
+        loop.close()

@@ -239,3 +239,10 @@ def test_progress_display_updates_in_place_in_a_kernel(shell: Any, server: Any, 
     ids = {o.transient["display_id"] for o in ran.outputs}
     assert len(ids) == 1
     assert updates[-1].data == {"text/plain": ""}  # emptied at the end: the result is what stays
+
+
+def test_subcommand_arguments_take_variables(shell: Any, server: Any) -> None:
+    ran = run(shell, f"%%sora {TINY} --name clip\na paper boat, wide shot\n")
+    assert ran.success
+    ran = run(shell, "%sora status {clip.id}")
+    assert ran.err_lines == [] and shell.user_ns["clip"].id in str(ran.result)
