@@ -13,8 +13,6 @@ it updates in place.
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +20,7 @@ import ipywidgets as w
 
 from ..errors import SoraError
 from ..widgets._style import button, esc, pill, section, shorten, show, stylesheet
+from ..widgets._threads import LoopHop
 from .model import CONTINUITIES
 
 if TYPE_CHECKING:
@@ -42,14 +41,6 @@ CARD_CSS = """
   display: flex; align-items: center; justify-content: center; color: var(--jp-ui-font-color2); font-size: 12px; }
 .sora-shot-stale { color: #8d6e00; font-size: 11px; }
 """
-
-
-def _loop_here() -> tuple[asyncio.AbstractEventLoop | None, int]:
-    try:
-        loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
-    except RuntimeError:
-        loop = None
-    return loop, threading.get_ident()
 
 
 class ShotCard(w.VBox):
@@ -138,7 +129,7 @@ class StoryboardWidget(w.VBox):
         self.handle: RunHandle | None = None
         self.player: Player | None = None
         self.cards: list[ShotCard] = []
-        self._loop, self._loop_thread = _loop_here()
+        self._hop = LoopHop()
         self.header = w.HTML()
         self.findings = w.HTML()
         self.shots_box = w.HBox(layout=w.Layout(flex_flow="row nowrap", width="100%"))
@@ -214,11 +205,7 @@ class StoryboardWidget(w.VBox):
 
     # -- thread hop ---------------------------------------------------------------------------
     def _call(self, fn: Callable[[], Any]) -> None:
-        loop = self._loop
-        if loop is not None and threading.get_ident() != self._loop_thread and not loop.is_closed():
-            loop.call_soon_threadsafe(fn)
-        else:
-            fn()
+        self._hop.call(fn)
 
     def _on_update(self, shot_id: str, state: JobState | None) -> None:
         def apply() -> None:

@@ -11,9 +11,7 @@ remembers the event loop it was built on (the kernel's) and hops onto it with
 
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +20,7 @@ import ipywidgets as w
 
 from ..jobs.state import Job, JobState
 from ._style import BAR_STYLES, button, esc, pill, seconds_text, shorten, show, stylesheet
+from ._threads import LoopHop
 from .card_actions import CardActions
 
 if TYPE_CHECKING:
@@ -33,14 +32,6 @@ NewJobs = Callable[[list[Job]], Any]
 UseReference = Callable[[Path], Any]
 
 
-def _loop_here() -> tuple[asyncio.AbstractEventLoop | None, int]:
-    try:
-        loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
-    except RuntimeError:
-        loop = None
-    return loop, threading.get_ident()
-
-
 class JobCard(w.VBox):
     """A live view of one `Job`; see the module docstring."""
 
@@ -48,7 +39,8 @@ class JobCard(w.VBox):
         self.job = job
         self.runner = runner
         self.player: Player | None = None
-        self._loop, self._loop_thread = _loop_here()
+        self._hop = LoopHop()
+        self._loop = self._hop.loop
         self._new_jobs: list[NewJobs] = []
         self._use_reference: list[UseReference] = []
         self._finished = False
@@ -146,11 +138,7 @@ class JobCard(w.VBox):
     def _on_state(self, state: JobState) -> None:
         if self._cancel_requested and not state.done:
             self.job.cancel()  # a cancel before the task was attached is a no-op: ask again
-        loop = self._loop
-        if loop is not None and threading.get_ident() != self._loop_thread and loop.is_running():
-            loop.call_soon_threadsafe(self._render, state)
-        else:
-            self._render(state)
+        self._hop.call(self._render, state)
 
     def _render(self, state: JobState) -> None:
         if self._finished and not state.done:
