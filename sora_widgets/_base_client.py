@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from pydantic import ValidationError
@@ -34,6 +34,9 @@ from .errors import (
     redact,
 )
 from .models import Video, VideoRequest
+
+if TYPE_CHECKING:
+    from .results import GenerationResult
 
 MAX_RETRY_AFTER = 120.0
 #: download chunk: large enough that per-chunk overhead vanishes, small enough to keep memory flat
@@ -247,6 +250,19 @@ class ClientCore:
             return target
         p = Path(path).expanduser()
         return (p / name) if p.is_dir() else p
+
+
+    @staticmethod
+    def thumbnail_path(video_path: Path) -> Path:
+        return video_path.with_suffix(".thumbnail.webp")
+
+    def result_for(self, req: VideoRequest, video: Video, sink: AtomicDownload, thumb: Path | None) -> GenerationResult:
+        from .capabilities import estimate_cost
+        from .results import GenerationResult
+
+        cost = video.cost if video.cost is not None else estimate_cost(req, self.capabilities)
+        return GenerationResult(request=req, video=video, path=sink.target, thumbnail=thumb,
+                                backend=self.settings.backend, cost=cost, sha256=sink.sha256)
 
 
 def retry_after(headers: httpx.Headers) -> float | None:

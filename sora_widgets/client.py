@@ -22,8 +22,8 @@ import httpx
 
 from ._base_client import CHUNK, AtomicDownload, ClientCore, ProgressCallback
 from .backends import WireRequest
-from .capabilities import BackendCapabilities, estimate_cost, require_feature
-from .errors import GenerationFailed, PollInterrupted, PollTimeout
+from .capabilities import BackendCapabilities, require_feature
+from .errors import GenerationFailed, PollInterrupted, PollTimeout, SoraError
 from .models import Character, DeletedVideo, Fit, Video, VideoRequest
 from .results import GenerationResult
 
@@ -233,19 +233,16 @@ class SoraClient(ClientCore):
                                      idempotency_key=fields.get("idempotency_key"))
         if not video.ok:
             raise GenerationFailed(video)
-        sink = self._download(video.id, path, "video")
-        thumb = self._thumbnail(video.id, sink.target)
-        return GenerationResult(
-            request=req, video=video, path=sink.target, thumbnail=thumb, backend=self.settings.backend,
-            cost=video.cost if video.cost is not None else estimate_cost(req, self.capabilities),
-            sha256=sink.sha256,
-        )
+        return self.result_for(req, video, *self.fetch(video.id, path))
 
-    def _thumbnail(self, video_id: str, video_path: Path) -> Path | None:
+    def fetch(self, video_id: str, path: str | Path | None = None) -> tuple[AtomicDownload, Path | None]:
+        """The verified video (atomic download) and its thumbnail beside it, when there is one."""
+        sink = self._download(video_id, path, "video")
         try:
-            return self.download(video_id, video_path.with_suffix(".thumbnail.webp"), variant="thumbnail")
-        except Exception:  # thumbnails are a nicety; some backends have none
-            return None
+            thumb: Path | None = self.download(video_id, self.thumbnail_path(sink.target), variant="thumbnail")
+        except SoraError:  # thumbnails are a nicety; some backends have none
+            thumb = None
+        return sink, thumb
 
 
 class AsyncSoraClient(ClientCore):
@@ -430,15 +427,12 @@ class AsyncSoraClient(ClientCore):
                                            idempotency_key=fields.get("idempotency_key"))
         if not video.ok:
             raise GenerationFailed(video)
-        sink = await self._download(video.id, path, "video")
+        return self.result_for(req, video, *await self.fetch(video.id, path))
+
+    async def fetch(self, video_id: str, path: str | Path | None = None) -> tuple[AtomicDownload, Path | None]:
+        sink = await self._download(video_id, path, "video")
         try:
-            thumb: Path | None = await self.download(
-                video.id, sink.target.with_suffix(".thumbnail.webp"), variant="thumbnail"
-            )
-        except Exception:
+            thumb: Path | None = await self.download(video_id, self.thumbnail_path(sink.target), variant="thumbnail")
+        except SoraError:
             thumb = None
-        return GenerationResult(
-            request=req, video=video, path=sink.target, thumbnail=thumb, backend=self.settings.backend,
-            cost=video.cost if video.cost is not None else estimate_cost(req, self.capabilities),
-            sha256=sink.sha256,
-        )
+        return sink, thumb

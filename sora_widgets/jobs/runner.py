@@ -16,7 +16,6 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -325,13 +324,7 @@ class JobRunner:
 
     async def _download(self, client: AsyncSoraClient, job: Job, video: Video) -> JobState:
         self._update(job, status=DOWNLOADING, video=video, progress=100)
-        sink = await client._download(video.id, None, "video")
-        try:
-            thumb: Path | None = await client.download(
-                video.id, sink.target.with_suffix(".thumbnail.webp"), variant="thumbnail"
-            )
-        except SoraError:
-            thumb = None
+        sink, thumb = await client.fetch(video.id)
         return self._finish(job, status="completed", video=video, path=sink.target, thumbnail=thumb,
                             sha256=sink.sha256, actual_cost=video.cost)
 
