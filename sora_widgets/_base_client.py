@@ -121,6 +121,10 @@ class ClientCore:
             )
         return str(url).rstrip("/"), key
 
+    def own_settings(self) -> Settings:
+        """The settings, including a key passed to the constructor (for runners built from a client)."""
+        return self.settings.with_(api_key=self._api_key_override) if self._api_key_override else self.settings
+
     @property
     def api_key(self) -> str | None:
         return self.endpoint()[1]

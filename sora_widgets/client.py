@@ -13,10 +13,11 @@ differ only in `await` and in how they sleep; all decisions live in `_base_clien
 from __future__ import annotations
 
 import asyncio
+import builtins
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -26,6 +27,9 @@ from .capabilities import BackendCapabilities, require_feature
 from .errors import GenerationFailed, PollInterrupted, PollTimeout, SoraError
 from .models import Character, DeletedVideo, Fit, Video, VideoRequest
 from .results import GenerationResult
+
+if TYPE_CHECKING:
+    from .jobs.state import JobState
 
 
 def _create_fields(
@@ -235,6 +239,16 @@ class SoraClient(ClientCore):
             raise GenerationFailed(video)
         return self.result_for(req, video, *self.fetch(video.id, path))
 
+    def resume(self) -> builtins.list[JobState]:
+        """Finish what an earlier session left in the job ledger of `output_dir`: unfinished jobs are
+        re-attached and polled, finished ones downloaded; nothing is created twice. Blocks.
+
+        The job layer builds on this client, so it is imported here rather than at the top.
+        """
+        from .jobs import JobRunner
+
+        return JobRunner(self.own_settings()).resume_blocking()
+
     def fetch(self, video_id: str, path: str | Path | None = None) -> tuple[AtomicDownload, Path | None]:
         """The verified video (atomic download) and its thumbnail beside it, when there is one."""
         sink = self._download(video_id, path, "video")
@@ -428,6 +442,12 @@ class AsyncSoraClient(ClientCore):
         if not video.ok:
             raise GenerationFailed(video)
         return self.result_for(req, video, *await self.fetch(video.id, path))
+
+    async def resume(self) -> builtins.list[JobState]:
+        """The async twin of `SoraClient.resume`: the jobs run on the current event loop."""
+        from .jobs import JobRunner
+
+        return [await job for job in JobRunner(self.own_settings()).resume()]
 
     async def fetch(self, video_id: str, path: str | Path | None = None) -> tuple[AtomicDownload, Path | None]:
         sink = await self._download(video_id, path, "video")

@@ -46,7 +46,7 @@ class Studio(w.VBox):
     """See the module docstring. `Studio(backend=None, model=None, runner=None, prompt=None)`."""
 
     def __init__(self, backend: str | None = None, *, model: str | None = None, runner: JobRunner | None = None,
-                 prompt: Prompt | dict[str, Any] | str | None = None) -> None:
+                 prompt: Prompt | dict[str, Any] | str | None = None, resume: bool = True) -> None:
         self.runner = runner if runner is not None else runner_for(backend)
         self._runners: dict[str, JobRunner] = {self.runner.backend: self.runner}
         self.jobs: list[Job] = []
@@ -83,6 +83,19 @@ class Studio(w.VBox):
         self.composer.observe(lambda _: self._update_summary(), names="value")
         self.composer.on_request_fix(self._apply_request_fix)
         self._params_changed()
+        if resume:
+            self._resume()
+
+    def _resume(self) -> None:
+        """Pick up what a previous kernel left unfinished in the ledger (paid jobs are never lost)."""
+        try:
+            jobs = self.runner.resume()
+        except SoraError as exc:
+            self._say(f"Could not resume earlier jobs: {exc}", error=True)
+            return
+        if jobs:
+            self.add_jobs(jobs)
+            self._say(f"Resumed {len(jobs)} unfinished job(s) from an earlier session.")
 
     def __repr__(self) -> str:
         return f"Studio(backend={self.runner.backend!r}, model={self.parameters.model!r}, jobs={len(self.jobs)})"

@@ -114,3 +114,26 @@ def test_sigkill_mid_job_then_resume(tmp_path: Path, slow_server: str) -> None:
 
     listed = list(SoraClient(backend="local", base_url=slow_server, api_key=KEY).list())
     assert [v.id for v in listed] == [video_id]  # no second job was created
+
+
+@pytest.mark.timeout(120)
+def test_client_resume_finishes_what_a_dead_session_left(tmp_path: Path, slow_server: str) -> None:
+    """`client.resume()`: the same recovery without widgets or magics."""
+    code = ("import os, time\n"
+            "from sora_widgets.jobs import default_runner\n"
+            "from sora_widgets import VideoRequest\n"
+            "job = default_runner().submit(VideoRequest(prompt='a kite at dawn', model='animatic', seconds=1, "
+            "size='320x180'), background=True)\n"
+            "while not job.state.video_id: time.sleep(0.05)\n"
+            "os._exit(9)  # die like a killed kernel: no cleanup, no atexit\n")
+    out = tmp_path / "sora_outputs"
+    env = {**os.environ, "SORA_BACKEND": "local", "SORA_BASE_URL": slow_server, "SORA_API_KEY": KEY,
+           "SORA_OUTPUT_DIR": str(out)}
+    assert subprocess.run([sys.executable, "-c", code], env=env, timeout=60).returncode == 9
+    from sora_widgets import SoraClient
+
+    client = SoraClient(backend="local", base_url=slow_server, api_key=KEY, output_dir=out)
+    states = client.resume()
+    assert [s.status for s in states] == ["completed"] and states[0].path.is_file()
+    assert client.resume() == []
+    assert len(list(client.list())) == 1
