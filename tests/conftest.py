@@ -30,8 +30,12 @@ def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 
 
 @pytest.fixture
-def fake() -> FakeVideos:
-    return FakeVideos()
+def fake() -> Iterator[FakeVideos]:
+    """The in-memory Videos API; at teardown, every request it received must have been valid against
+    the OpenAI spec (opt out per test with `fake.validate = False` and a comment saying why)."""
+    videos = FakeVideos()
+    yield videos
+    assert not videos.violations, "requests violating the OpenAI spec:\n" + "\n".join(videos.violations)
 
 
 @pytest.fixture(params=["sync", "async"])
@@ -69,3 +73,46 @@ async def collect(it: Iterator[Any] | AsyncIterator[Any]) -> list[Any]:
     if hasattr(it, "__aiter__"):
         return [x async for x in it]  # type: ignore[union-attr]
     return list(it)  # type: ignore[arg-type]
+
+
+#: distinctive keys that tests configure; none may ever land in a file the suite produced
+TEST_SECRETS = (
+    "sk-test-SECRET-abcdefghijklmnopqrstuvwxyz",
+    "soak-secret-key-0123456789abcdef",
+    "kill-resume-secret-0123456789",
+    "fuzz-secret-0123456789abcdef",
+    "sk-scan-SECRET-9f8e7d6c5b4a39281706",
+    "sk-or-contract-0123456789",
+    "sk-contract-0123456789",
+    "sk-dialect-test-0123456789abcdef",
+)
+#: files that legitimately contain the keys: copies of the test sources themselves (the Binder test
+#: copies the repository into its temp folder)
+_SOURCE_SUFFIXES = {".py", ".pyc", ".txt"}
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Secret scan of every file the whole test session left in its temp folders."""
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    if factory is None:
+        return
+    try:
+        base = factory.getbasetemp()
+    except (OSError, ValueError):
+        return
+    leaks = []
+    for path in base.rglob("*"):
+        if not path.is_file() or path.suffix in _SOURCE_SUFFIXES or path.stat().st_size > 50_000_000:
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        leaks += [f"{path}: {key[:8]}…" for key in TEST_SECRETS if key.encode() in data]
+    if leaks:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("SECRET SCAN FAILED — a configured test key was written to:", red=True)
+            for leak in leaks[:20]:
+                reporter.write_line(f"  {leak}", red=True)
