@@ -18,6 +18,7 @@ _EXPORTS: dict[str, str] = {
     "APIStatusError": "errors",
     "AsyncSoraClient": "client",
     "BackendCapabilities": "capabilities",
+    "BatchPanel": "widgets",
     "BudgetExceededError": "errors",
     "Composer": "widgets",
     "ConfigurationError": "errors",

@@ -570,10 +570,21 @@ grid = runner.grid(base, seconds=[1, 2], prompt=[base.prompt, base.prompt.replac
 for label, request in grid:
     print(label[:70])
 """),
+    ("md", """
+`submit_many` validates and budgets the whole batch before sending anything, then runs it with
+bounded concurrency (`SORA_CONCURRENCY`, default 4). `BatchPanel` shows its progress in one panel —
+an overall bar with counts, and a card per job:
+"""),
     ("code", """
-jobs = runner.submit_many([r for _, r in grid], labels=[label for label, _ in grid], background=True)
-states = [runner.wait(job) for job in jobs]
-print(sum(s.ok for s in states), "of", len(states), "finished")
+from sora_widgets import BatchPanel
+
+jobs = runner.submit_many([r for _, r in grid], labels=[label for label, _ in grid])
+panel = BatchPanel(jobs, runner, title="A/B grid")
+panel
+"""),
+    ("code", """
+states = [await job for job in jobs]
+print(panel.summary())
 """),
     ("md", """
 ## The ledger
@@ -584,8 +595,9 @@ After a kernel restart, `%sora resume` re-attaches unfinished jobs and downloads
 """),
     ("code", """
 row = runner.ledger.get(states[0].key)
+import os
 for column in ("status", "video_id", "model", "op", "estimated_cost", "path", "sha256"):
-    value = str(row[column])
+    value = os.path.relpath(row[column]) if column == "path" else str(row[column])
     print(f"{column:>15}: {value[:40]}")
 """),
     ("code", "%sora resume"),
