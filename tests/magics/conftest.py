@@ -35,9 +35,9 @@ class Ran:
 
 @pytest.fixture(scope="session")
 def ip() -> Any:
-    from IPython.testing.globalipapp import start_ipython
+    from IPython.testing.globalipapp import get_ipython, start_ipython
 
-    shell = start_ipython()
+    shell = start_ipython() or get_ipython()  # None when another module started it first
     shell.run_line_magic("load_ext", "sora_widgets")
     return shell
 
