@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from ._openapi import validate_openai_request
+
 MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
 
 
@@ -30,6 +32,12 @@ class FakeVideos:
     script: list[tuple[str, Callable[[httpx.Request], httpx.Response]]] = field(default_factory=list)
     idem: dict[str, str] = field(default_factory=dict)
     creates: int = 0
+    #: validate every request against the OpenAI spec (tests/_openapi.py); a test that sends a
+    #: deliberately non-spec request sets this to False, with a comment saying why
+    validate: bool = True
+    #: spec violations seen so far (collected, not raised: an exception inside the transport would
+    #: surface as a connection error and be retried); the `fake` fixture asserts it stays empty
+    violations: list[str] = field(default_factory=list)
 
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self.handle)
@@ -49,6 +57,11 @@ class FakeVideos:
     def handle(self, request: httpx.Request) -> httpx.Response:
         request.read()
         self.requests.append(request)
+        if self.validate:
+            try:
+                validate_openai_request(request)
+            except AssertionError as exc:
+                self.violations.append(str(exc))
         if request.headers.get("authorization") != f"Bearer {self.key}":
             return _err(401, "Incorrect API key provided.", "invalid_api_key")
         path = request.url.path.removeprefix("/v1")
