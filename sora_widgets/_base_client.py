@@ -9,9 +9,11 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import os
+import queue
 import random
 import re
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -39,8 +41,6 @@ if TYPE_CHECKING:
     from .results import GenerationResult
 
 MAX_RETRY_AFTER = 120.0
-#: download chunk: large enough that per-chunk overhead vanishes, small enough to keep memory flat
-CHUNK = 1 << 20
 RETRY_STATUSES = frozenset({408, 409, 429})
 VARIANT_SUFFIX = {"video": ".mp4", "thumbnail": ".webp", "spritesheet": ".jpg"}
 ProgressCallback = Callable[[Video], Any]
@@ -295,9 +295,13 @@ def retry_after(headers: httpx.Headers) -> float | None:
 class AtomicDownload:
     """Stream chunks into a temp file beside the target; verify; rename into place.
 
-    Memory stays flat whatever the file size. The video variant must be a non-empty MP4 (an
-    `ftyp` box at offset 4), so an error page saved as `.mp4` can never look like a success.
+    Memory stays flat whatever the file size (at most `QUEUED` chunks wait). Writing and hashing
+    run on a helper thread (both release the GIL), so they overlap with reading the network. The
+    video variant must be a non-empty MP4 (an `ftyp` box at offset 4), so an error page saved as
+    `.mp4` can never look like a success.
     """
+
+    QUEUED = 64  # chunks as the network delivers them (~64 KB each): a few MB in flight at most
 
     def __init__(self, target: Path, variant: str) -> None:
         self.target = target
@@ -309,20 +313,42 @@ class AtomicDownload:
         self._head = b""
         self.size = 0
         self._sha = hashlib.sha256()
+        self._queue: queue.Queue[bytes | None] = queue.Queue(self.QUEUED)
+        self._error: BaseException | None = None
+        self._worker = threading.Thread(target=self._drain, name="sora-download", daemon=True)
+        self._worker.start()
+
+    def _drain(self) -> None:
+        while (chunk := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._fh.write(chunk)
+                    self._sha.update(chunk)
+                except BaseException as exc:  # reported by commit(); keep draining so write() never blocks
+                    self._error = exc
+
+    def _stop_worker(self) -> None:
+        if self._worker.is_alive():
+            self._queue.put(None)
+            self._worker.join()
 
     def write(self, chunk: bytes) -> None:
         if len(self._head) < 12:
             self._head += chunk[: 12 - len(self._head)]
-        self._fh.write(chunk)
-        self._sha.update(chunk)
         self.size += len(chunk)
+        self._queue.put(chunk)
 
     @property
     def sha256(self) -> str:
         return self._sha.hexdigest()
 
     def commit(self) -> Path:
+        self._stop_worker()
         self._fh.close()
+        if self._error is not None:
+            self.abort()
+            raise DownloadError(f"could not write {self.target.name}: {self._error}",
+                                hint="check the disk space and permissions of the output folder")
         if self.size == 0:
             self.abort()
             raise DownloadError(f"the server sent an empty {self.variant} file", hint="retry the download")
@@ -333,6 +359,7 @@ class AtomicDownload:
         return self.target
 
     def abort(self) -> None:
+        self._stop_worker()
         if not self._fh.closed:
             self._fh.close()
         self._tmp.unlink(missing_ok=True)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._base_client import CHUNK, AtomicDownload, ClientCore, ProgressCallback
+from ._base_client import AtomicDownload, ClientCore, ProgressCallback
 from .backends import WireRequest
 from .capabilities import BackendCapabilities, require_feature
 from .errors import GenerationFailed, PollInterrupted, PollTimeout, SoraError
@@ -166,7 +166,7 @@ class SoraClient(ClientCore):
             response = self._send(self.backend.content(video_id, variant), stream=True)
             sink = AtomicDownload(target, variant)
             try:
-                for chunk in response.iter_bytes(CHUNK):
+                for chunk in response.iter_bytes():
                     sink.write(chunk)
                 sink.commit()
                 return sink
@@ -379,7 +379,7 @@ class AsyncSoraClient(ClientCore):
             response = await self._send(self.backend.content(video_id, variant), stream=True)
             sink = AtomicDownload(target, variant)
             try:
-                async for chunk in response.aiter_bytes(CHUNK):
+                async for chunk in response.aiter_bytes():
                     sink.write(chunk)
                 sink.commit()
                 return sink
