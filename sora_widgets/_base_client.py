@@ -319,11 +319,21 @@ class AtomicDownload:
         self._worker.start()
 
     def _drain(self) -> None:
-        while (chunk := self._queue.get()) is not None:
-            if self._error is None:
+        done = False
+        while not done:
+            batch: list[bytes] = []
+            item = self._queue.get()
+            while item is not None:
+                batch.append(item)
+                if len(batch) >= 16 or self._queue.empty():
+                    break
+                item = self._queue.get_nowait()  # coalesce: fewer, larger writes and hash updates
+            done = item is None
+            if batch and self._error is None:
+                data = b"".join(batch) if len(batch) > 1 else batch[0]
                 try:
-                    self._fh.write(chunk)
-                    self._sha.update(chunk)
+                    self._fh.write(data)
+                    self._sha.update(data)
                 except BaseException as exc:  # reported by commit(); keep draining so write() never blocks
                     self._error = exc
 
