@@ -14,6 +14,7 @@ import asyncio
 import itertools
 import threading
 import time
+import weakref
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -51,8 +52,12 @@ class JobRunner:
         self.jobs: list[Job] = []
         self._transport = transport
         self._sync = SoraClient(settings=self.settings, transport=sync_transport)
-        self._clients: dict[int, AsyncSoraClient] = {}
-        self._slots: dict[int, asyncio.Semaphore] = {}
+        # per event loop: httpx's async pool and asyncio primitives belong to the loop that made them
+        # (weak keys: a closed loop's entries go with it, and a new loop never inherits them)
+        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncSoraClient] = (
+            weakref.WeakKeyDictionary())
+        self._slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+            weakref.WeakKeyDictionary())
         self._rate_lock = threading.Lock()
         self._next_create = 0.0
         self._bg_loop: asyncio.AbstractEventLoop | None = None
@@ -221,16 +226,16 @@ class JobRunner:
             return self._bg_loop
 
     def _client(self) -> AsyncSoraClient:
-        loop_id = id(asyncio.get_running_loop())
-        if loop_id not in self._clients:
-            self._clients[loop_id] = AsyncSoraClient(settings=self.settings, transport=self._transport)
-        return self._clients[loop_id]
+        loop = asyncio.get_running_loop()
+        if loop not in self._clients:
+            self._clients[loop] = AsyncSoraClient(settings=self.settings, transport=self._transport)
+        return self._clients[loop]
 
     def _slot(self) -> asyncio.Semaphore:
-        loop_id = id(asyncio.get_running_loop())
-        if loop_id not in self._slots:
-            self._slots[loop_id] = asyncio.Semaphore(self.settings.concurrency)
-        return self._slots[loop_id]
+        loop = asyncio.get_running_loop()
+        if loop not in self._slots:
+            self._slots[loop] = asyncio.Semaphore(self.settings.concurrency)
+        return self._slots[loop]
 
     async def _rate_gate(self) -> None:
         rate = self.settings.rate_limit
