@@ -8,6 +8,7 @@ backend with jobs that take `GENERATION_TIME` seconds, so a running job is visib
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import signal
@@ -139,3 +140,56 @@ def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, A
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@contextlib.contextmanager
+def _jupyter_server(tmp_path_factory: pytest.TempPathFactory, module: str,
+                    app_args: list[str]) -> Iterator[dict[str, Any]]:
+    """`python -m <module>` (a jupyter_server app) on 127.0.0.1 with the same env, settings and
+    shutdown as the `jupyterlab` fixture; yields the same dict."""
+    root = tmp_path_factory.mktemp("nbroot")
+    home = tmp_path_factory.mktemp("jhome")
+    _settings(home)
+    port, token = _free_port(), secrets.token_hex(16)
+    log_path = home / "server.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", module, "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+             "--port-retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+             *app_args, *(["--allow-root"] if os.geteuid() == 0 else [])],
+            env=_lab_env(home), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True, cwd=root,
+        )
+        base, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
+        try:
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(log_path.read_text()[-2000:])
+                try:
+                    with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{module} did not start: " + log_path.read_text()[-2000:])
+                time.sleep(0.2)
+            yield {"base": base, "token": token, "root": root, "log": log_path}
+        finally:
+            proc.send_signal(signal.SIGTERM)  # our own PID only; the server shuts its kernels down
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def notebook7(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """Jupyter Notebook 7 (`python -m notebook`, i.e. `jupyter notebook`): `/tree`, `/notebooks/<path>`.
+
+    `window.jupyterapp` exists only with `JupyterNotebookApp.expose_app_in_browser` (the LabApp
+    option does not reach the Notebook 7 pages)."""
+    with _jupyter_server(tmp_path_factory, "notebook",
+                         ["--JupyterNotebookApp.expose_app_in_browser=True"]) as server:
+        yield server
