@@ -97,43 +97,10 @@ def _settings(home: Path) -> None:
 
 @pytest.fixture(scope="module")
 def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    root = tmp_path_factory.mktemp("nbroot")
-    home = tmp_path_factory.mktemp("jhome")
-    _settings(home)
-    port, token = _free_port(), secrets.token_hex(16)
-    log_path = home / "server.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-             "--port-retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-             "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
-             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-             *(["--allow-root"] if os.geteuid() == 0 else [])],
-            env=_lab_env(home), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True, cwd=root,
-        )
-        base, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
-        try:
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(log_path.read_text()[-2000:])
-                try:
-                    with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise TimeoutError("jupyter lab did not start: " + log_path.read_text()[-2000:])
-                time.sleep(0.2)
-            yield {"base": base, "token": token, "root": root, "log": log_path}
-        finally:
-            proc.send_signal(signal.SIGTERM)  # our own PID only; the server shuts its kernels down
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(timeout=10)
+    with _jupyter_server(tmp_path_factory, "jupyterlab",
+                         ["--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
+                          "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]) as server:
+        yield server
 
 
 @pytest.fixture
@@ -145,8 +112,8 @@ def artifacts() -> Path:
 @contextlib.contextmanager
 def _jupyter_server(tmp_path_factory: pytest.TempPathFactory, module: str,
                     app_args: list[str]) -> Iterator[dict[str, Any]]:
-    """`python -m <module>` (a jupyter_server app) on 127.0.0.1 with the same env, settings and
-    shutdown as the `jupyterlab` fixture; yields the same dict."""
+    """`python -m <module>` (a jupyter_server app: jupyterlab or notebook) on 127.0.0.1, isolated
+    settings, token auth; stopped with SIGTERM to its own PID. Yields base, token, root and log."""
     root = tmp_path_factory.mktemp("nbroot")
     home = tmp_path_factory.mktemp("jhome")
     _settings(home)
