@@ -125,10 +125,6 @@ class ClientCore:
         """The settings, including a key passed to the constructor (for runners built from a client)."""
         return self.settings.with_(api_key=self._api_key_override) if self._api_key_override else self.settings
 
-    @property
-    def api_key(self) -> str | None:
-        return self.endpoint()[1]
-
     def secrets(self) -> tuple[str | None, ...]:
         return (self._api_key_override, self._endpoint[1] if self._endpoint else None)
 

@@ -42,9 +42,6 @@ class FakeVideos:
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self.handle)
 
-    def async_transport(self) -> httpx.MockTransport:
-        return httpx.MockTransport(self.handle)
-
     def _video(self, vid: str, prompt: str, model: str, seconds: str, size: str, **extra: Any) -> dict[str, Any]:
         job = {
             "id": vid, "object": "video", "model": model, "status": "queued", "progress": 0,

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .state import FINAL, JobState
+from .state import JobState
 
 LEDGER_NAME = "ledger.sqlite"
 RESUMABLE = ("submitting", "queued", "in_progress", "downloading", "interrupted")
@@ -219,6 +219,3 @@ def _decode(row: sqlite3.Row) -> dict[str, Any]:
 def _file_ok(row: dict[str, Any]) -> bool:
     return bool(row.get("path")) and Path(row["path"]).is_file()
 
-
-def is_final(status: str) -> bool:
-    return status in FINAL
