@@ -77,14 +77,14 @@ async def collect(it: Iterator[Any] | AsyncIterator[Any]) -> list[Any]:
 
 #: distinctive keys that tests configure; none may ever land in a file the suite produced
 TEST_SECRETS = (
-    "sk-test-SECRET-abcdefghijklmnopqrstuvwxyz",
+    "fake-test-SECRET-abcdefghijklmnopqrstuvwxyz",
     "soak-secret-key-0123456789abcdef",
     "kill-resume-secret-0123456789",
     "fuzz-secret-0123456789abcdef",
-    "sk-scan-SECRET-9f8e7d6c5b4a39281706",
-    "sk-or-contract-0123456789",
-    "sk-contract-0123456789",
-    "sk-dialect-test-0123456789abcdef",
+    "fake-scan-SECRET-9f8e7d6c5b4a39281706",
+    "fake-or-contract-0123456789",
+    "fake-contract-0123456789",
+    "fake-dialect-key-0123456789abcdef",
 )
 #: files that legitimately contain the keys: copies of the test sources themselves (the Binder test
 #: copies the repository into its temp folder)

@@ -21,7 +21,7 @@ MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
 
 @dataclass
 class FakeVideos:
-    key: str = "sk-test-SECRET-abcdefghijklmnopqrstuvwxyz"
+    key: str = "fake-test-SECRET-abcdefghijklmnopqrstuvwxyz"
     steps: int = 2  # polls until completed
     poll_after_ms: int = 10
     fail_with: str | None = None  # e.g. "moderation_blocked"

@@ -23,7 +23,7 @@ from sora_widgets.config import Settings
 from ..fakes import MP4
 
 Handler = Callable[[httpx.Request], httpx.Response]
-KEY = "sk-dialect-test-0123456789abcdef"
+KEY = "fake-dialect-key-0123456789abcdef"
 
 
 @dataclass

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.contract
 
 
 def _client(mock: PrismMock, backend: str = "openai", **options: Any) -> SoraClient:
-    return SoraClient(backend=backend, base_url=mock.url, api_key="sk-contract-0123456789",
+    return SoraClient(backend=backend, base_url=mock.url, api_key="fake-contract-0123456789",
                       settings=Settings(_env_file=None), max_retries=0, **options)  # type: ignore[call-arg]
 
 

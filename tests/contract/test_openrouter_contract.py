@@ -24,7 +24,7 @@ pytestmark = pytest.mark.contract
 
 
 def _client(mock: PrismMock, **options: Any) -> SoraClient:
-    return SoraClient(backend="openrouter", base_url=mock.url, api_key="sk-or-contract-0123456789",
+    return SoraClient(backend="openrouter", base_url=mock.url, api_key="fake-or-contract-0123456789",
                       settings=Settings(_env_file=None), max_retries=0, **options)  # type: ignore[call-arg]
 
 

@@ -24,7 +24,7 @@ from .conftest import PrismMock
 pytestmark = pytest.mark.contract
 
 MODEL = "google/veo-3.1"
-KEY = "sk-or-contract-0123456789"
+KEY = "fake-or-contract-0123456789"
 
 
 @pytest.fixture

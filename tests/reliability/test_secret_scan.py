@@ -20,7 +20,7 @@ from sora_widgets.server.embedded import start_server
 
 pytestmark = pytest.mark.reliability
 
-SECRET = "sk-scan-SECRET-9f8e7d6c5b4a39281706"
+SECRET = "fake-scan-SECRET-9f8e7d6c5b4a39281706"
 
 CELLS = [
     "import logging, sys\nlogging.basicConfig(level=logging.DEBUG, stream=sys.stderr, force=True)",
