@@ -160,3 +160,16 @@ def notebook7(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, An
     with _jupyter_server(tmp_path_factory, "notebook",
                          ["--JupyterNotebookApp.expose_app_in_browser=True"]) as server:
         yield server
+
+
+def assert_first_video_plays(page: Any, seconds: float, size: str) -> None:
+    """The first job card's `<video>` has the requested length and pixel size, and plays (muted)."""
+    page.wait_for_function("""() => { const v = document.querySelector('.sora-card video');
+                                      return v && v.readyState >= 1 && v.duration > 0; }""", timeout=20_000)
+    info = page.evaluate("""async () => { const v = document.querySelector('.sora-card video');
+        v.muted = true; await v.play(); await new Promise(r => setTimeout(r, 700)); v.pause();
+        return {duration: v.duration, w: v.videoWidth, h: v.videoHeight, t: v.currentTime}; }""")
+    width, height = (int(x) for x in size.split("x"))
+    assert abs(info["duration"] - seconds) < 0.1, info
+    assert (info["w"], info["h"]) == (width, height), info
+    assert info["t"] > 0, info  # it played

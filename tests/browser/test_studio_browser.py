@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import GENERATION_TIME, REPO
+from .conftest import GENERATION_TIME, REPO, assert_first_video_plays
 
 KERNEL_IDLE = """() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
   const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
@@ -87,15 +87,7 @@ def test_studio_generates_a_playable_video(lab_page: Page, jupyterlab: dict[str,
     expect(studio.locator(".sora-card video")).to_have_count(2, timeout=60_000)
     boxes = [cards.nth(i).bounding_box() for i in range(2)]
     assert boxes[0] and boxes[1] and abs(boxes[0]["y"] - boxes[1]["y"]) < 2, boxes  # side by side
-    page.wait_for_function("""() => { const v = document.querySelector('.sora-card video');
-                                      return v && v.readyState >= 1 && v.duration > 0; }""", timeout=20_000)
-    info = page.evaluate("""async () => { const v = document.querySelector('.sora-card video');
-        v.muted = true; await v.play(); await new Promise(r => setTimeout(r, 700)); v.pause();
-        return {duration: v.duration, w: v.videoWidth, h: v.videoHeight, t: v.currentTime}; }""")
-    width, height = (int(x) for x in SIZE.split("x"))
-    assert abs(info["duration"] - SECONDS) < 0.1, info
-    assert (info["w"], info["h"]) == (width, height), info
-    assert info["t"] > 0, info  # it played
+    assert_first_video_plays(page, SECONDS, SIZE)
     expect(card.locator(".sora-pill")).to_have_text("done")
     href = card.locator("a.sora-download-link").get_attribute("href") or ""
     assert "/files/sora_outputs/video_" in href and ".mp4" in href, href  # resolved by the notebook

@@ -12,6 +12,8 @@ import nbformat
 import pytest
 from playwright.sync_api import Page, expect
 
+from .conftest import assert_first_video_plays
+
 # Notebook 7's shell has one main-area widget: the notebook panel (window.jupyterapp only with
 # JupyterNotebookApp.expose_app_in_browser, see the `notebook7` fixture)
 KERNEL_IDLE = """() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
@@ -57,15 +59,7 @@ def test_studio_generates_a_playable_video_in_notebook7(lab_page: Page, notebook
     expect(card).to_have_count(1, timeout=15_000)
     expect(card.locator(".sora-pill")).to_have_text("rendering", timeout=15_000)
     expect(card.locator("video")).to_have_count(1, timeout=60_000)
-    page.wait_for_function("""() => { const v = document.querySelector('.sora-card video');
-                                      return v && v.readyState >= 1 && v.duration > 0; }""", timeout=20_000)
-    info = page.evaluate("""async () => { const v = document.querySelector('.sora-card video');
-        v.muted = true; await v.play(); await new Promise(r => setTimeout(r, 700)); v.pause();
-        return {duration: v.duration, w: v.videoWidth, h: v.videoHeight, t: v.currentTime}; }""")
-    width, height = (int(x) for x in SIZE.split("x"))
-    assert abs(info["duration"] - SECONDS) < 0.1, info
-    assert (info["w"], info["h"]) == (width, height), info
-    assert info["t"] > 0, info  # it played
+    assert_first_video_plays(page, SECONDS, SIZE)
     expect(card.locator(".sora-pill")).to_have_text("done")
 
     page.evaluate("() => { const v = document.querySelector('.sora-card video'); v.currentTime = 1.6; }")
