@@ -1,4 +1,5 @@
-"""Contract checks against OpenAI's OpenAPI spec (../shared/openapi/openai-openapi.yaml).
+"""Contract checks against OpenAI's OpenAPI spec (the `/videos` part vendored in
+`tests/contract/specs/openai-videos.json` by `tools/vendor_specs.py`; SOURCE.json there says from where).
 
     from tests._openapi import validate_openai_request, validate_openai_response, validating_hooks
 
@@ -35,9 +36,8 @@ hosted values only; the guide documents more (1080p sizes, "16"/"20") and compat
 (our `local` backend's `animatic` model) use others. Everything else stays as the spec says.
 Pass `strict=True` to validate the frozen enums.
 
-Loading: only the `/videos` paths and the components they reference are extracted from the 3 MB
-YAML (a second or more), into a small spec that openapi-core builds quickly; the extract is
-cached as JSON in the temp dir, keyed by the spec file's size and mtime.
+Loading: the vendored file already holds only the `/videos` paths and the components they
+reference; `x-oai-*` metadata and `examples` are dropped here so openapi-core builds it quickly.
 URLs are mapped onto the spec's server: everything up to and including the first `/v1` segment is
 replaced by `https://api.openai.com/v1`, so `http://127.0.0.1:PORT/v1/videos` validates as
 `https://api.openai.com/v1/videos`.
@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "shared" / "openapi" / "openai-openapi.yaml"
+SPEC_PATH = Path(__file__).resolve().parent / "contract" / "specs" / "openai-videos.json"
 SPEC_SERVER = "https://api.openai.com"
 API_PREFIX = "/v1"
 _CONTENT_PATH = re.compile(r"^/v1/videos/[^/]+/content/?$")
@@ -66,11 +66,7 @@ _MAGIC = {
 
 # -- loading --------------------------------------------------------------------------------------
 def _full_spec() -> dict[str, Any]:
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with SPEC_PATH.open("rb") as fh:
-        spec: dict[str, Any] = yaml.load(fh, Loader=loader)
+    spec: dict[str, Any] = json.loads(SPEC_PATH.read_text(encoding="utf-8"))
     return spec
 
 
@@ -88,29 +84,7 @@ def _strip_meta(node: Any) -> Any:
 
 @functools.lru_cache(maxsize=1)
 def _video_extract() -> dict[str, Any]:
-    """The extract, cached as JSON in the temp dir (parsing the 3 MB YAML takes a second or more)."""
-    import hashlib
-    import os
-    import tempfile
-
-    if not SPEC_PATH.is_file():
-        raise FileNotFoundError(f"OpenAPI spec not found at {SPEC_PATH} (shared/ must sit beside the repo)")
-    st = SPEC_PATH.stat()
-    key = hashlib.sha256(f"{SPEC_PATH}:{st.st_size}:{st.st_mtime_ns}:v1".encode()).hexdigest()[:16]
-    cache = Path(tempfile.gettempdir()) / f"sora_widgets-openapi-videos-{key}.json"
-    try:
-        cached: dict[str, Any] = json.loads(cache.read_text(encoding="utf-8"))
-        return cached
-    except (OSError, ValueError):
-        pass
-    data = _extract(_full_spec())
-    tmp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(tmp, cache)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-    return data
+    return _extract(_full_spec())
 
 
 @functools.lru_cache(maxsize=2)

@@ -14,7 +14,6 @@ from sora_widgets.config import Settings
 from .fakes import FakeVideos
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 """The `openrouter` backend: OpenRouter's own asynchronous video API (alpha in 2026).
 
-Contract: `../shared/openapi/openrouter-openapi.yaml` (`/videos`, `VideoGenerationRequest`,
+Contract: OpenRouter's OpenAPI spec (vendored trimmed in tests/contract/specs/) (`/videos`, `VideoGenerationRequest`,
 `VideoGenerationResponse`, `VideoModel`). Base `https://openrouter.ai/api/v1`, key
 `OPENROUTER_API_KEY` as a Bearer token.
 

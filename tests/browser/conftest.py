@@ -1,6 +1,6 @@
 """A real JupyterLab on 127.0.0.1 and Debian's headless Chromium driven by Playwright.
 
-Recipe: ../shared/notes/browser-tests.md (--allow-root as root, the news toast switched off in the
+Recipe (--allow-root as root, the news toast switched off in the
 user settings, SIGTERM to our own server PID only). The notebooks are written by the tests into a
 temporary root; the kernel imports this checkout through PYTHONPATH and runs the embedded `local`
 backend with jobs that take `GENERATION_TIME` seconds, so a running job is visible.

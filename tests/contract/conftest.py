@@ -1,14 +1,13 @@
-"""Prism mock servers built from the shared OpenAPI specs, one per spec, for the whole session.
+"""Prism mock servers built from the vendored OpenAPI specs (`specs/`, see SOURCE.json there), one per
+spec, for the whole session.
 
 Prism (`@stoplight/prism-cli`, installed by `npm install` from package.json) validates every request
 against the spec and logs each violation; the tests read that log. `--errors` also makes it answer
 an invalid request with an error status, so a violation cannot pass unnoticed either way.
 
-Start-up: Prism 5 needs ~13 s to load OpenAI's full 3 MB spec (~4 s for OpenRouter's). The servers
-therefore load a trimmed copy (`trim_spec.py`: the `/videos*` paths plus the components they
-reference, made at test time into a temp dir) and are up in ~1.5-3 s; both start in parallel.
-`SORA_CONTRACT_FULL_SPEC=1` serves the whole specs instead. Either way OpenRouter's `/videos/models`
-example is repaired first (it breaks its own response schema; see `trim_spec.py`).
+Start-up: the vendored specs hold only the `/videos*` paths and what they reference
+(`tools/vendor_specs.py`), so both servers are up in ~1.5-3 s, started in parallel. OpenRouter's
+`/videos/models` example is repaired first (it breaks its own response schema; see `trim_spec.py`).
 """
 
 from __future__ import annotations
@@ -27,10 +26,10 @@ import pytest
 
 from sora_widgets.backends.openrouter_catalog import CATALOG
 
-from .trim_spec import write_trimmed
+from .trim_spec import write_repaired
 
 REPO = Path(__file__).resolve().parents[2]
-SPECS = REPO.parent / "shared" / "openapi"
+SPECS = Path(__file__).resolve().parent / "specs"
 #: `npm install` puts Prism here; SORA_PRISM may name another binary (a global install)
 PRISM = Path(os.environ.get("SORA_PRISM") or REPO / "node_modules" / ".bin" / "prism")
 READY_TIMEOUT = 90.0
@@ -135,13 +134,7 @@ def assert_clean(lines: list[str], requests: int) -> None:
 
 
 def _spec_for(name: str, folder: Path) -> Path:
-    source = SPECS / f"{name}-openapi.yaml"
-    if not source.is_file():
-        pytest.fail(f"{source} is missing: the contract tests need ../shared/openapi beside the repo",
-                    pytrace=False)
-    if os.environ.get("SORA_CONTRACT_FULL_SPEC") == "1":
-        return write_trimmed(source, folder / f"{name}-full.json", full=True)
-    return write_trimmed(source, folder / f"{name}-videos.json")
+    return write_repaired(SPECS / f"{name}-videos.json", folder / f"{name}-videos.json")
 
 
 @pytest.fixture(scope="session")
@@ -158,8 +151,7 @@ def prism_mocks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         for name in ("openai", "openrouter"):  # both load at once: start-up is mostly parsing
             mocks[name] = PrismMock(name, _spec_for(name, folder), folder / f"{name}.log")
         for name, mock in mocks.items():
-            kind = "full spec" if mock.spec.stem.endswith("-full") else "trimmed spec"
-            STARTUP[name] = (mock.wait_ready(), kind)
+            STARTUP[name] = (mock.wait_ready(), "vendored /videos spec")
         yield mocks
     finally:
         for mock in mocks.values():
