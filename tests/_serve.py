@@ -39,7 +39,8 @@ def serve(data_dir: Path, key: str, *, generation_time: float = 0.2, faults: str
                 break
             except OSError:
                 if proc.poll() is not None:
-                    raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+                    tail = proc.stderr.read().decode()[-2000:] if proc.stderr else ""
+                    raise RuntimeError(f"server exited: {tail}") from None
                 time.sleep(0.1)
         else:
             raise RuntimeError("server did not start")

@@ -77,7 +77,7 @@ def _storyboard() -> Any:
     from sora_widgets.jobs import default_runner
     from sora_widgets.storyboard import Storyboard
 
-    board = Storyboard.parse("model: sora-2\nsize: 720x1280\n---\n[4s] a kite over the dunes\n---\n[4s] the kite lands\n")
+    board = Storyboard.parse("model: sora-2\nsize: 720x1280\n---\n[4s] a kite over the dunes\n---\n[4s] it lands\n")
     return board.run(default_runner())
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -61,4 +62,15 @@ def test_results_side_by_side(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert data["text/plain"].splitlines()[2].startswith("[2] video video_2")
     assert [m["id"] for m in meta["sora_widgets"]["results"]] == ["video_0", "video_1", "video_2"]
     assert many.paths[0].name == "video_0.mp4" and repr(many) == "GenerationResults(3 videos)"
-    assert "&lt;b&gt;" not in data["text/html"] or "<b>" not in data["text/html"]
+
+
+
+def test_the_prompt_reaches_the_html_escaped(tmp_path: Path) -> None:
+    """User text in the HTML (the prompt, shown on hover) can neither close an attribute nor open a tag."""
+    res = make(tmp_path, thumb=False)
+    evil = 'a kite <b>bold</b> "quoted" <script>alert(1)</script> & more'
+    res = dataclasses.replace(res, request=res.request.with_(prompt=evil))
+    for page in (res.html(), GenerationResults([res]).html()):
+        assert 'title="a kite &lt;b&gt;bold&lt;/b&gt; &quot;quoted&quot; &lt;script&gt;alert(1)&lt;/script&gt; ' \
+               '&amp; more"' in page
+        assert "<script" not in page and "<b>" not in page and '"quoted"' not in page
