@@ -91,3 +91,37 @@ def test_a_job_from_outside_the_time_window_is_not_taken(fake: FakeVideos, tmp_p
     assert runner.run(VideoRequest(prompt="an old shot", seconds=4)).status == "interrupted"
     [state] = _runner(fake, tmp_path).resume_blocking()
     assert state.status == "unknown" and state.video_id is None
+
+
+def test_choices_are_listed_in_status_and_settled_by_resume_or_the_card(fake: FakeVideos, tmp_path: Path) -> None:
+    from sora_widgets.magics.commands import Commands
+
+    runner = _runner(fake, tmp_path)
+    _lose_answers(fake, 2)
+    jobs = runner.submit_many([VideoRequest(prompt="twin kites", seconds=4)] * 2, background=True)
+    [runner.wait(j) for j in jobs]
+    waiting = _runner(fake, tmp_path).resume_blocking()
+    made = sorted(fake.jobs)
+    fresh = _runner(fake, tmp_path)  # a new kernel: `%sora status` reads the choices from the ledger
+    commands = Commands(lambda: fresh, {}, in_kernel=False)
+    shown = commands("status").text()
+    assert "2 job(s) wait for your choice" in shown and "%sora resume JOB VIDEO_ID" in shown
+    assert all(s.key in shown for s in waiting) and all(v in shown for v in made)
+    result = commands(f"resume {waiting[0].key} {made[1]}")
+    assert result.video.id == made[1] and result.path.is_file()
+    # the Studio's card of the other job offers the remaining candidates as buttons
+    pytest.importorskip("ipywidgets")
+    from sora_widgets.jobs import Job
+    from sora_widgets.widgets.card import JobCard
+
+    job = Job(waiting[1])
+    card = JobCard(job, fresh)
+    job.publish(waiting[1])
+    started: list[Job] = []
+    card.on_new_jobs(started.extend)
+    buttons = {b.description: b for b in card.body.children[1].children}
+    assert sorted(buttons) == made
+    buttons[made[1]].click()  # already taken by the first job: refused, one line, nothing attached
+    assert "already belongs to another job" in card.body.children[-1].value and started == []
+    buttons[made[0]].click()
+    assert fresh.wait(started[0]).video_id == made[0] and fake.creates == 2
