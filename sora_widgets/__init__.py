@@ -45,6 +45,7 @@ _EXPORTS: dict[str, str] = {
     "VideoRequest": "models",
     "estimate_cost": "capabilities",
     "lint": "prompt",
+    "resume": "jobs",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__", "load_ipython_extension", "unload_ipython_extension"])

@@ -633,6 +633,19 @@ try:
 except BudgetExceededError as exc:
     print(exc)
 """),
+    ("md", """
+The budget is one for the whole kernel and the whole output folder: every runner, thread, process and
+plain `SoraClient` script reserves in the same ledger, so a script is refused like the Studio.
+"""),
+    ("code", """
+from sora_widgets import SoraClient
+
+with SoraClient(settings=priced.settings) as script:
+    try:
+        script.create(prompt="a script's clip", seconds="4", size="1280x720")
+    except BudgetExceededError as exc:
+        print(exc)
+"""),
     ("md", "`%sora cost` reports spend by day, backend and model (the default runner's ledger):"),
     ("code", "# NBVAL_IGNORE_OUTPUT\n%sora cost"),
     ("code", "pretend.stop()"),
