@@ -200,6 +200,7 @@ class ClientCore:
         anything is sent."""
         if reservation is not None:
             return idempotency_key or reservation.idempotency_key, None
+        self.endpoint()  # a missing key or URL is refused before anything is reserved
         from .capabilities import estimate_cost
         from .jobs.paid import open_paid
 

@@ -205,7 +205,7 @@ class Commands:
         budget = runner.budget
         limits = [f"session ${budget.session_spent:.2f}" + (f" of ${budget.session_limit:.2f}"
                                                             if budget.session_limit is not None else ""),
-                  f"total ${runner.ledger.spend() if runner.ledger else 0.0:.2f}"
+                  f"total ${budget.total_committed:.2f} spent or in flight"
                   + (f" of ${budget.total_limit:.2f}" if budget.total_limit is not None else "")]
         note = "budgets: " + "; ".join(limits) + " (set with %sora config budget_session=5 budget_total=50)"
         return Table("spend (completed jobs)", ["by", "key", "USD"], rows or [["total", "-", "$0.00"]], note)

@@ -136,3 +136,23 @@ def test_settings_survive_a_backend_switch(tmp_path: Path, monkeypatch: pytest.M
     assert runner_for("openai") is other
     studio = Studio(resume=False)
     assert studio._runner("openai").settings.budget_session == 1.0
+
+
+def test_plain_client_releases_a_refused_create_and_holds_a_lost_one(fake: FakeVideos, tmp_path: Path) -> None:
+    from sora_widgets.errors import APIConnectionError, APIStatusError
+
+    from ..fakes import connection_drop, error_response
+
+    client = SoraClient(settings=_settings(fake, tmp_path, budget_total=1.0, max_retries=0), transport=fake.transport())
+    fake.script.append(("/videos", error_response(400, "Invalid value for 'prompt'")))
+    with pytest.raises(APIStatusError):
+        client.create(prompt="refused", seconds="8")
+    fake.script.append(("/videos", connection_drop))
+    with pytest.raises(APIConnectionError):
+        client.create(prompt="lost", seconds="8")
+    rows = {r["prompt"]: r for r in Ledger(tmp_path).rows()}
+    assert rows["refused"]["status"] == "failed" and rows["lost"]["status"] == "interrupted"
+    # the refusal made nothing; the lost create may exist on the server: its $0.80 stays reserved
+    assert Ledger(tmp_path).committed() == pytest.approx(0.8)
+    with pytest.raises(BudgetExceededError, match=r"\$0.80 of the \$1.00 total budget"):
+        client.create(prompt="more", seconds="4")
