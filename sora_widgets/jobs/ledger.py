@@ -7,7 +7,7 @@ it back. A short-lived connection per operation keeps it safe across threads and
 Money: a job's row *is* its budget reservation. `reserve` inserts the rows of a submit inside one
 `BEGIN IMMEDIATE` transaction after reading what is already committed (see `committed`), so two
 processes on one folder can never both pass the same budget; a row's final status settles it.
-Which rows count, and why a dead process's reservation stops counting, is explained in `_counts`.
+Which rows count, and why a dead process's reservation stops counting, is explained in `_held`.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ LEDGER_NAME = "ledger.sqlite"
 RESUMABLE = ("submitting", "queued", "in_progress", "downloading", "interrupted")
 #: statuses whose money is released: the server made nothing we pay for (or we never sent it)
 RELEASED = ("failed", "cancelled", "expired", "unknown")
-#: how long a reservation without a server id outlives its dead owner (see `_counts`)
+#: how long a reservation without a server id outlives its dead owner (see `_held`)
 RESERVATION_HOLD = 3600.0
 
 _SCHEMA = """
@@ -94,7 +94,11 @@ def _migrate(conn: sqlite3.Connection) -> None:
     have = {r[1] for r in conn.execute("PRAGMA table_info(jobs)")}
     for name, kind in _MONEY_COLUMNS.items():
         if name not in have:
-            conn.execute(f"ALTER TABLE jobs ADD COLUMN {name} {kind}")
+            try:
+                conn.execute(f"ALTER TABLE jobs ADD COLUMN {name} {kind}")
+            except sqlite3.OperationalError as exc:  # another process added it a moment ago
+                if "duplicate column" not in str(exc):
+                    raise
 
 
 class Ledger:
@@ -110,20 +114,35 @@ class Ledger:
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
-            if not self._ready:
-                self.folder.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn = self._open()
             try:
-                conn.row_factory = sqlite3.Row
-                if not self._ready:
-                    conn.execute("PRAGMA journal_mode=WAL")
-                    conn.executescript(_SCHEMA)
-                    _migrate(conn)
-                    self._ready = True
                 conn.execute("PRAGMA synchronous=NORMAL")
                 yield conn
             finally:
                 conn.close()
+
+    def _open(self) -> sqlite3.Connection:
+        """A connection; the first one creates the folder and the schema. An unwritable folder is
+        one clear line, not a bare sqlite3 error."""
+        conn: sqlite3.Connection | None = None
+        try:
+            if not self._ready:
+                self.folder.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            if not self._ready:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.executescript(_SCHEMA)
+                _migrate(conn)
+                self._ready = True
+            return conn
+        except (OSError, sqlite3.Error) as exc:
+            if conn is not None:
+                conn.close()
+            from ..errors import ConfigurationError
+
+            raise ConfigurationError(f"cannot open the job ledger {self.path}: {exc}",
+                                     hint="set SORA_OUTPUT_DIR to a folder you can write") from None
 
     # -- writes -----------------------------------------------------------------------------
     def record(self, state: JobState, *, base_url: str | None = None, group_id: str | None = None) -> None:
@@ -172,7 +191,7 @@ class Ledger:
                 raise
 
     def committed(self, *, session: str | None = None) -> float:
-        """USD spent or in flight in this folder (only `session`'s rows when given); see `_counts`."""
+        """USD spent or in flight in this folder (only `session`'s rows when given); see `_held`."""
         with self._db() as db:
             return _committed(db, time.time(), session=session)
 
@@ -316,7 +335,7 @@ def _decode(row: sqlite3.Row) -> dict[str, Any]:
 
 
 def _committed(db: sqlite3.Connection, now: float, *, session: str | None = None) -> float:
-    """The money of every row that counts (see `_counts`), optionally of one session only."""
+    """The money of every row that counts (see `_held`), optionally of one session only."""
     released = ", ".join(f"'{s}'" for s in RELEASED)
     where = f"status NOT IN ({released})" + (" AND session=?" if session is not None else "")
     args: tuple[Any, ...] = (session,) if session is not None else ()
@@ -332,7 +351,7 @@ def _committed(db: sqlite3.Connection, now: float, *, session: str | None = None
 def _held(pid: int | None, host: str | None, start: str | None, updated_at: float, now: float) -> bool:
     """Does a reservation without a server id still count?
 
-    `_counts` in short: completed jobs count their cost; failed, cancelled, expired and unknown
+    Which rows count: completed jobs count their cost; failed, cancelled, expired and unknown
     jobs count nothing (no video was made, or we never sent it); a job the server knows (it has a
     video id) counts until it ends, whoever owns it and however old it is, because that money is
     being spent. A reservation *without* a video id (intent written, create not answered) counts

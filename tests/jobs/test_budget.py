@@ -156,3 +156,15 @@ def test_plain_client_releases_a_refused_create_and_holds_a_lost_one(fake: FakeV
     assert Ledger(tmp_path).committed() == pytest.approx(0.8)
     with pytest.raises(BudgetExceededError, match=r"\$0.80 of the \$1.00 total budget"):
         client.create(prompt="more", seconds="4")
+
+
+def test_an_unwritable_output_folder_is_one_line_and_sends_nothing(fake: FakeVideos, tmp_path: Path) -> None:
+    from sora_widgets.errors import ConfigurationError
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    client = SoraClient(settings=_settings(fake, blocker / "out"), transport=fake.transport())
+    with pytest.raises(ConfigurationError, match="cannot open the job ledger") as info:
+        client.create(prompt="nowhere to record it", seconds="4")
+    assert "\n" not in str(info.value) and "SORA_OUTPUT_DIR" in str(info.value)
+    assert fake.creates == 0

@@ -196,3 +196,30 @@ def test_sigkill_while_downloading_then_resume_finishes_the_download(server: Emb
     assert state.path is not None and state.sha256 == _server_sha(server, str(state.video_id))
     assert [p.name for p in server_jobs(server.data_dir)] == [row["video_id"]]
     assert not [p for p in out.iterdir() if p.name.endswith(".part")]
+
+
+@pytest.mark.timeout(120)
+def test_a_plain_client_script_killed_mid_job_is_resumed(server: EmbeddedServer, tmp_path: Path) -> None:
+    """No runner, no notebook: `SoraClient().generate()` in a script records its job in the ledger,
+    so `sora_widgets.resume()` finishes it after the script is killed."""
+    out = tmp_path / "out"
+    server.config.generation_time = 3.0
+    code = ("from sora_widgets import SoraClient\n"
+            f"SoraClient().generate('a heron in the reeds', **{TINY!r})\n")
+    child = _child(server, out, code)
+    try:
+        _wait_for("the job's id in the ledger", lambda: (out / "ledger.sqlite").exists()
+                  and any(r["video_id"] for r in _rows(out)))
+        child.send_signal(signal.SIGKILL)
+        child.wait(10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    [row] = _rows(out)
+    assert row["status"] in ("queued", "in_progress") and row["op"] == "create"
+    from sora_widgets import resume as resume_top
+
+    [state] = resume_top(**_options(server, out))  # type: ignore[arg-type]
+    assert state.status == "completed" and state.video_id == row["video_id"]
+    assert state.sha256 == _server_sha(server, str(state.video_id))
+    assert [p.name for p in server_jobs(server.data_dir)] == [row["video_id"]]
