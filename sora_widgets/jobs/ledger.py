@@ -308,7 +308,7 @@ def _row(state: JobState, now: float) -> dict[str, Any]:
         "label": state.label,
         "model": state.request.model,
         "prompt": state.request.prompt,
-        "request": json.dumps(state.request.summary()),
+        "request": json.dumps(state.request.summary(), default=_jsonable),
         "video_id": state.video_id,
         "status": state.status,
         "progress": state.progress,
@@ -325,6 +325,13 @@ def _row(state: JobState, now: float) -> dict[str, Any]:
         "thumbnail": str(state.thumbnail) if state.thumbnail else None,
         "updated_at": now,
     }
+
+
+def _jsonable(value: Any) -> Any:
+    """What a request's backend extras (image bytes, paths) look like in the ledger."""
+    if isinstance(value, (bytes, bytearray)):
+        return f"<{len(value)} bytes>"
+    return str(value)
 
 
 def _decode(row: sqlite3.Row) -> dict[str, Any]:

@@ -87,8 +87,11 @@ def test_sigkill_mid_job_then_resume(tmp_path: Path, slow_server: str) -> None:
         row = None
         while time.monotonic() < deadline:
             if ledger.exists():
-                with sqlite3.connect(ledger) as db:
-                    row = db.execute("SELECT video_id, status FROM jobs").fetchone()
+                try:
+                    with sqlite3.connect(ledger) as db:
+                        row = db.execute("SELECT video_id, status FROM jobs").fetchone()
+                except sqlite3.OperationalError:  # the kernel is still creating the schema
+                    row = None
                 if row and row[0] and row[1] in ("queued", "in_progress"):
                     break
             time.sleep(0.1)
