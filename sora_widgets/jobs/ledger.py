@@ -350,25 +350,29 @@ def _committed(db: sqlite3.Connection, now: float, *, session: str | None = None
         "SELECT COALESCE(SUM(COALESCE(actual_cost, estimated_cost)), 0) FROM jobs WHERE " + where
         + f" AND (status='completed' OR video_id IS NOT NULL OR status='{NEEDS_CHOICE}')", args).fetchone()[0]
     held = db.execute(
-        "SELECT estimated_cost, owner_pid, owner_host, owner_start, updated_at FROM jobs WHERE " + where
+        "SELECT estimated_cost, owner_pid, owner_host, owner_start, updated_at, status FROM jobs WHERE " + where
         + f" AND status!='completed' AND video_id IS NULL AND status!='{NEEDS_CHOICE}'", args).fetchall()
-    return float(sure) + sum(float(r[0]) for r in held if _held(r[1], r[2], r[3], r[4], now))
+    return float(sure) + sum(float(r[0]) for r in held if _held(r[1], r[2], r[3], r[4], now, r[5]))
 
 
-def _held(pid: int | None, host: str | None, start: str | None, updated_at: float, now: float) -> bool:
+def _held(pid: int | None, host: str | None, start: str | None, updated_at: float, now: float,
+          status: str = "submitting") -> bool:
     """Does a reservation without a server id still count?
 
     Which rows count: completed jobs count their cost; failed, cancelled, expired and unknown
     jobs count nothing (no video was made, or we never sent it); a job the server knows (it has a
     video id) counts until it ends, whoever owns it and however old it is, because that money is
     being spent. A reservation *without* a video id (intent written, create not answered) counts
-    while the process that made it lives: it may be sending right now. When that process is dead
-    it still counts for `RESERVATION_HOLD` seconds after its last update, because its create may
+    while the process that made it lives: it may be sending right now. When that process is dead,
+    a `pending` row (queued, never sent) is released at once; a `submitting` or `interrupted` one
+    still counts for `RESERVATION_HOLD` seconds after its last update, because its create may
     have reached the server: long enough to restart a kernel and resume (which resolves it to a
     video id or to unknown), short enough that a crash does not lock the folder's budget for good.
     """
     if owner_alive(pid, host, start):
         return True
+    if status == "pending":  # queued in its dead process, never sent: nothing can have been made
+        return False
     return now - float(updated_at) < RESERVATION_HOLD
 
 

@@ -86,8 +86,8 @@ def _reported(video: Video, name: str) -> Any:
 def matches(state: JobState, video: Video) -> bool:
     """True when nothing the server reports about `video` contradicts the job's fingerprint."""
     for name, want in fingerprint(state.request).items():
-        if want is None:
-            continue
+        if want is None or (state.op != "create" and name not in ("prompt", "model")):
+            continue  # a remix/edit/extend takes its size and length from its source, not the request
         got = _reported(video, name)
         if got is None:
             continue  # the server does not say: it cannot tell jobs apart by this field

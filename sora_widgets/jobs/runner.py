@@ -394,6 +394,21 @@ class JobRunner:
     def resume_blocking(self, on_update: Callable[[JobState], Any] | None = None) -> list[JobState]:
         return [self.wait(job, on_update=on_update) for job in self.resume(background=True)]
 
+    def waiting_for_choice(self) -> list[Job]:
+        """Handles on this backend's jobs that wait for the user's choice between server jobs
+        (nothing runs: `choose` settles one). The Studio shows them as cards with the candidates."""
+        known = {j.key for j in self.jobs}
+        out = []
+        for row in self.ledger.rows(status=(NEEDS_CHOICE,)):
+            if row["backend"] != self.backend or row["key"] in known:
+                continue
+            state = _state_from_row(row).evolve(status=NEEDS_CHOICE, error=row["error"])
+            job = Job(state)
+            job.publish(state)
+            self.jobs.append(job)
+            out.append(job)
+        return out
+
     def choose(self, key: str, video_id: str, *, background: bool = False) -> Job:
         """Settle a `needs_choice` job: attach the server job `video_id` (one of its candidates, or
         any id no other row holds) and finish it like a resume."""

@@ -85,12 +85,14 @@ class Studio(w.VBox):
         """Pick up what a previous kernel left unfinished in the ledger (paid jobs are never lost)."""
         try:
             jobs = self.runner.resume()
+            waiting = self.runner.waiting_for_choice()
         except SoraError as exc:
             self._say(f"Could not resume earlier jobs: {exc}", error=True)
             return
-        if jobs:
-            self.add_jobs(jobs)
-            self._say(f"Resumed {len(jobs)} unfinished job(s) from an earlier session.")
+        if jobs or waiting:
+            self.add_jobs([*jobs, *waiting])
+            note = f" {len(waiting)} job(s) wait for you to pick their video." if waiting else ""
+            self._say(f"Resumed {len(jobs)} unfinished job(s) from an earlier session.{note}")
 
     def __repr__(self) -> str:
         return f"Studio(backend={self.runner.backend!r}, model={self.parameters.model!r}, jobs={len(self.jobs)})"

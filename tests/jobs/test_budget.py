@@ -92,6 +92,8 @@ def test_reservations_of_dead_processes_expire_after_the_hold(tmp_path: Path) ->
     assert ledger.committed() == pytest.approx(0.8)
     _reservation(ledger, pid=dead, age=RESERVATION_HOLD + 60, video_id="video_x", status="interrupted")
     assert ledger.committed() == pytest.approx(1.6)  # the server has that job: its money is real, always
+    _reservation(ledger, pid=dead, age=1, status="pending")  # queued in the dead process, never sent
+    assert ledger.committed() == pytest.approx(1.6)
     import os
 
     _reservation(ledger, pid=os.getpid(), age=RESERVATION_HOLD + 60)  # a live owner holds it however old

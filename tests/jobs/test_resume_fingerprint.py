@@ -125,3 +125,22 @@ def test_choices_are_listed_in_status_and_settled_by_resume_or_the_card(fake: Fa
     assert "already belongs to another job" in card.body.children[-1].value and started == []
     buttons[made[0]].click()
     assert fresh.wait(started[0]).video_id == made[0] and fake.creates == 2
+
+
+def test_a_new_studio_shows_the_jobs_waiting_for_a_choice(fake: FakeVideos, tmp_path: Path) -> None:
+    pytest.importorskip("ipywidgets")
+    from sora_widgets.widgets.studio import Studio
+
+    runner = _runner(fake, tmp_path)
+    _lose_answers(fake, 2)
+    [runner.wait(j) for j in runner.submit_many([VideoRequest(prompt="twin herons", seconds=4)] * 2,
+                                                 background=True)]
+    waiting = _runner(fake, tmp_path).resume_blocking()
+    assert [s.status for s in waiting] == ["needs_choice"] * 2
+    studio = Studio(runner=_runner(fake, tmp_path))  # a kernel restart later
+    assert "2 job(s) wait for you to pick their video" in studio.message.value
+    cards = list(studio.cards.values())
+    assert sorted(c.job.key for c in cards) == sorted(s.key for s in waiting)
+    for card in cards:
+        assert sorted(b.description for b in card.body.children[1].children) == sorted(fake.jobs)
+    assert fake.creates == 2
