@@ -18,13 +18,17 @@ Several: the job waits for the user's choice (`needs_choice`), candidates listed
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import time
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import SoraError
 from ..models import ImageReference, Video, VideoRequest
 from .state import JobState
+
+if TYPE_CHECKING:
+    from ..client import AsyncSoraClient
 
 
 class NotFound(SoraError):
@@ -116,3 +120,26 @@ def candidates_for(state: JobState, videos: Iterable[Video], claimed: set[str], 
         if matches(state, video):
             out.append(video)
     return out
+
+
+async def recent(client: AsyncSoraClient, since: float) -> AsyncIterator[Video]:
+    """The server's jobs, newest first, down to `since` (a listing error ends the search)."""
+    try:
+        async for video in client.list(limit=100, order="desc"):
+            if video.created_at is not None and video.created_at < since:
+                return
+            yield video
+    except SoraError:
+        return
+
+
+def remove_stale_parts(target: Path, older_than: float = 60.0) -> None:
+    """Temp files of downloads a killed process left beside `target` (a live download touches its
+    file all the time, so only parts idle for a minute are removed)."""
+    now = time.time()
+    for part in target.parent.glob(f".{target.name}.*.part"):
+        try:
+            if now - part.stat().st_mtime > older_than:
+                part.unlink()
+        except OSError:
+            pass

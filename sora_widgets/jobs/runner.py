@@ -16,8 +16,7 @@ import threading
 import time
 import weakref
 import zlib
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from pathlib import Path
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import httpx
@@ -29,7 +28,7 @@ from ..errors import GenerationFailed, InvalidRequestError, PollInterrupted, Sor
 from ..models import Video, VideoRequest
 from .budget import Budget
 from .ledger import Ledger
-from .recover import Ambiguous, NotFound, candidates_for
+from .recover import Ambiguous, NotFound, candidates_for, recent, remove_stale_parts
 from .state import (
     DOWNLOADING,
     INTERRUPTED,
@@ -332,7 +331,7 @@ class JobRunner:
         if client.backend.honours_idempotency:
             return await self._create(client, job)
         window = self.settings.timeout * (self.settings.max_retries + 1) + 120.0
-        videos = [v async for v in _recent(client, st.created_at - 120.0)]
+        videos = [v async for v in recent(client, st.created_at - 120.0)]
         found = candidates_for(st, videos, self.ledger.claimed(besides=st.key), window=window)
         if not found:
             raise NotFound()
@@ -343,7 +342,7 @@ class JobRunner:
 
     async def _download(self, client: AsyncSoraClient, job: Job, video: Video) -> JobState:
         self._update(job, status=DOWNLOADING, video=video, progress=100)
-        _remove_stale_parts(client.target_path(video.id, None, "video"))
+        remove_stale_parts(client.target_path(video.id, None, "video"))
         sink, thumb = await client.fetch(video.id)
         return self._finish(job, status="completed", video=video, path=sink.target, thumbnail=thumb,
                             sha256=sink.sha256, actual_cost=video.cost)
@@ -457,26 +456,3 @@ def _state_from_row(row: dict[str, Any]) -> JobState:
         idempotency_key=row["idempotency_key"], created_at=row["created_at"], submitted_at=row["submitted_at"],
         candidates=tuple(row.get("candidates") or ()),
     )
-
-
-async def _recent(client: AsyncSoraClient, since: float) -> AsyncIterator[Video]:
-    """The server's jobs, newest first, down to `since` (a listing error ends the search)."""
-    try:
-        async for video in client.list(limit=100, order="desc"):
-            if video.created_at is not None and video.created_at < since:
-                return
-            yield video
-    except SoraError:
-        return
-
-
-def _remove_stale_parts(target: Path, older_than: float = 60.0) -> None:
-    """Temp files of downloads a killed process left beside `target` (a live download touches its
-    file all the time, so only parts idle for a minute are removed)."""
-    now = time.time()
-    for part in target.parent.glob(f".{target.name}.*.part"):
-        try:
-            if now - part.stat().st_mtime > older_than:
-                part.unlink()
-        except OSError:
-            pass
