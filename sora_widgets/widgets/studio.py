@@ -43,6 +43,8 @@ class Studio(w.VBox):
     def __init__(self, backend: str | None = None, *, model: str | None = None, runner: JobRunner | None = None,
                  prompt: Prompt | dict[str, Any] | str | None = None, resume: bool = True) -> None:
         self.runner = runner if runner is not None else runner_for(backend)
+        #: no runner given: follow the shared one, so `%sora config` changes apply here too
+        self._shared = runner is None
         self._runners: dict[str, JobRunner] = {self.runner.backend: self.runner}
         self.jobs: list[Job] = []
         self.cards: dict[str, JobCard] = {}
@@ -99,10 +101,13 @@ class Studio(w.VBox):
 
     # -- runners per backend ------------------------------------------------------------------------
     def _runner(self, backend: str) -> JobRunner:
-        if backend not in self._runners:
-            from .. import jobs
+        """The runner for `backend` with the current settings (`jobs.runner_for` decides)."""
+        from .. import jobs
 
-            self._runners[backend] = jobs.runner_for(backend, base=self.runner)
+        if self._shared:
+            return jobs.runner_for(backend)  # the shared settings as they are now
+        if backend not in self._runners:
+            self._runners[backend] = jobs.runner_for(backend, base=self._runners[next(iter(self._runners))])
         return self._runners[backend]
 
     def _capabilities_for(self, backend: str) -> BackendCapabilities:
@@ -161,6 +166,8 @@ class Studio(w.VBox):
             self._say("Write a prompt first (a subject and an action are enough).", error=True)
             return []
         try:
+            if self._shared:  # settings changed since (e.g. %sora config budget_session=1): use them
+                self.runner = self._runner(self.parameters.backend)
             request = self.request(text)
             self.runner.client.endpoint()  # a missing key or URL is one line now, not a failed card later
             n = self.parameters.variations

@@ -170,3 +170,23 @@ def test_an_unwritable_output_folder_is_one_line_and_sends_nothing(fake: FakeVid
         client.create(prompt="nowhere to record it", seconds="4")
     assert "\n" not in str(info.value) and "SORA_OUTPUT_DIR" in str(info.value)
     assert fake.creates == 0
+
+
+def test_a_studio_follows_config_changes_made_after_it_was_built(fake: FakeVideos, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("ipywidgets")
+    from sora_widgets.magics.settings import apply_config
+    from sora_widgets.widgets.studio import Studio
+
+    monkeypatch.setenv("SORA_OUTPUT_DIR", str(tmp_path / "out"))
+    monkeypatch.setenv("OPENAI_API_KEY", fake.key)  # the openai backend's own key variable
+    studio = Studio(resume=False)
+    apply_config({"budget_session": "0.1"})
+    studio.parameters.set_backend("openai")  # a switch after the config change
+    assert studio.runner.backend == "openai" and studio.runner.settings.budget_session == 0.1
+    assert studio.generate("a kite over the dunes") == []  # refused before anything is sent
+    assert "this session" in studio.message.value and "$0.10" in studio.message.value
+    studio.parameters.set_backend("local")
+    apply_config({"seconds": "2"})  # changed without a switch: the next generate uses it
+    studio.generate("a kite")
+    assert studio.runner.settings.seconds == 2 and studio.runner.settings.budget_session == 0.1
