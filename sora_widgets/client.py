@@ -8,6 +8,10 @@ differ only in `await` and in how they sleep; all decisions live in `_base_clien
   a cancelled async task stops cleanly.
 - Retries: connection errors, timeouts, 408/409/429/5xx, with backoff or the server's Retry-After.
 - Every create-like POST carries one `Idempotency-Key`, reused by its retries.
+- Every paid call (create, remix, edit, extend; generate and create_and_poll through create) is
+  first reserved in the output folder's ledger within the budget (`jobs/paid.py`), so scripts
+  share the notebooks' budget and their jobs can be finished by `sora_widgets.resume()` (which
+  lives with the jobs: the runner builds on this client, so the client cannot call it).
 """
 
 from __future__ import annotations
