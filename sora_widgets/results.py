@@ -117,9 +117,8 @@ class GenerationResult:
         attrs = f' poster="{poster}"' if poster else ""
         w = width or self.player_width()
         caption = html.escape(self.text())
-        prompt = html.escape(self.request.prompt, quote=True)  # the prompt on hover: user text, so escaped
         return (
-            f'<figure title="{prompt}" style="margin:0;display:inline-block;vertical-align:top;max-width:{w}px">'
+            f'<figure style="margin:0;display:inline-block;vertical-align:top;max-width:{w}px">'
             f'<video src="{src}" controls loop muted playsinline preload="metadata" width="{w}"{attrs}>'
             f'<a href="{src}">{src}</a></video>'
             f'<figcaption style="font:12px monospace;color:#666;overflow-wrap:anywhere">{caption}</figcaption>'

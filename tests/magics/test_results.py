@@ -64,13 +64,13 @@ def test_results_side_by_side(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert many.paths[0].name == "video_0.mp4" and repr(many) == "GenerationResults(3 videos)"
 
 
-
-def test_the_prompt_reaches_the_html_escaped(tmp_path: Path) -> None:
-    """User text in the HTML (the prompt, shown on hover) can neither close an attribute nor open a tag."""
-    res = make(tmp_path, thumb=False)
-    evil = 'a kite <b>bold</b> "quoted" <script>alert(1)</script> & more'
-    res = dataclasses.replace(res, request=res.request.with_(prompt=evil))
+def test_user_text_in_the_result_html_is_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file name and the server's id reach the HTML (src, link, caption): they can neither close
+    an attribute nor open a tag."""
+    monkeypatch.chdir(tmp_path)
+    res = make(tmp_path, 'clip"<b>x&y', thumb=False)
+    res = dataclasses.replace(res, video=res.video.model_copy(update={"id": 'v<script>alert(1)</script>'}))
     for page in (res.html(), GenerationResults([res]).html()):
-        assert 'title="a kite &lt;b&gt;bold&lt;/b&gt; &quot;quoted&quot; &lt;script&gt;alert(1)&lt;/script&gt; ' \
-               '&amp; more"' in page
-        assert "<script" not in page and "<b>" not in page and '"quoted"' not in page
+        assert 'src="out/clip&quot;&lt;b&gt;x&amp;y.mp4"' in page
+        assert "video v&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        assert "<script" not in page and "<b>" not in page
