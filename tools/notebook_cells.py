@@ -127,6 +127,11 @@ for what, attempt in attempts.items():
         kind = next(c.__name__ for c in (APIStatusError, ConfigurationError, APIConnectionError,
                                          InvalidRequestError, PollTimeout) if isinstance(exc, c))
         print(f"{what:>28} → {kind}")
+
+# the job we stopped waiting for still runs, and the ledger remembers it: finish it now
+# (`%sora resume`, a new `Studio()` or `sora_widgets.resume()` in a later session would too)
+import sora_widgets
+finished = sora_widgets.resume()
 """),
     ("md", """
 ## Settings for the session

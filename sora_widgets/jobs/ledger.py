@@ -210,6 +210,14 @@ class Ledger:
             rows = db.execute("SELECT video_id FROM jobs WHERE video_id IS NOT NULL AND key != ?", (besides,))
             return {str(r[0]) for r in rows}
 
+    def adopt(self, key: str) -> None:
+        """This process takes over the job (a resume): it is the one whose liveness counts now.
+        The session the money was reserved in does not change."""
+        pid, host, start = owner_identity()
+        with self._db() as db:
+            db.execute("UPDATE jobs SET owner_pid=?, owner_host=?, owner_start=?, updated_at=? WHERE key=?",
+                       (pid, host, start, time.time(), key))
+
     def claim(self, key: str, video_id: str) -> bool:
         """Attach `video_id` to the row `key` unless another row holds it (atomic across processes)."""
         with self._db() as db:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import threading
 import time
 import weakref
@@ -27,7 +28,7 @@ from ..config import Settings
 from ..errors import GenerationFailed, InvalidRequestError, PollInterrupted, SoraError
 from ..models import Video, VideoRequest
 from .budget import Budget
-from .ledger import Ledger
+from .ledger import Ledger, owner_alive
 from .recover import Ambiguous, NotFound, candidates_for, recent, remove_stale_parts
 from .state import (
     DOWNLOADING,
@@ -42,6 +43,10 @@ from .state import (
 )
 
 OPS = ("create", "remix", "edit", "extend")
+#: every job a runner of this process is working on, by key: a resume (by any runner) leaves them be
+_LIVE: weakref.WeakValueDictionary[str, Job] = weakref.WeakValueDictionary()
+#: statuses in which a job belongs to the process working on it (an `interrupted` one is anyone's)
+_WORKING = ("pending", "submitting", "queued", "in_progress", "downloading")
 
 
 class JobRunner:
@@ -215,6 +220,7 @@ class JobRunner:
 
     # -- scheduling -------------------------------------------------------------------------
     def _start(self, job: Job, coro: Any, *, background: bool) -> None:
+        _LIVE[job.key] = job
         loop = None if background else _running_loop()
         if loop is not None:
             job.attach(loop.create_task(coro), loop)
@@ -378,10 +384,11 @@ class JobRunner:
         if include_choices:
             rows += self.ledger.rows(status=(NEEDS_CHOICE,))
         for row in rows:
-            if row["backend"] != self.backend or row["key"] in running:
+            if row["backend"] != self.backend or row["key"] in running or not _free(row):
                 continue
             if wanted is not None and row["key"] not in wanted and row["video_id"] not in wanted:
                 continue
+            self.ledger.adopt(row["key"])  # ours now: another kernel's resume will leave it be
             job = Job(_state_from_row(row))
             self.jobs.append(job)
             for listener in self._listeners:
@@ -420,6 +427,17 @@ class JobRunner:
             raise InvalidRequestError(f"{video_id} already belongs to another job in the ledger",
                                       hint=f"pick one of: {', '.join(row['candidates']) or 'none'}")
         return self.resume([key], background=background, include_choices=True)[0]
+
+
+def _free(row: dict[str, Any]) -> bool:
+    """May a resume take this row? Not while a runner of this process works on it, nor while the
+    live process that owns it is still working on it (two kernels on one folder)."""
+    live = _LIVE.get(row["key"])
+    if live is not None and not live.done:
+        return False
+    if row["status"] not in _WORKING or row.get("owner_pid") in (None, os.getpid()):
+        return True
+    return not owner_alive(row.get("owner_pid"), row.get("owner_host"), row.get("owner_start"))
 
 
 def _with_model(request: VideoRequest | str, model: str | None) -> VideoRequest | str:

@@ -229,3 +229,30 @@ def test_a_plain_client_script_killed_mid_job_is_resumed(server: EmbeddedServer,
     assert state.status == "completed" and state.video_id == row["video_id"]
     assert state.sha256 == _server_sha(server, str(state.video_id))
     assert [p.name for p in server_jobs(server.data_dir)] == [row["video_id"]]
+
+
+@pytest.mark.timeout(120)
+def test_resume_leaves_another_live_kernels_jobs_alone(server: EmbeddedServer, tmp_path: Path) -> None:
+    """Two kernels on one folder: a resume (a new Studio, `%sora resume`) in one must not take over
+    the jobs the other is still running; once that kernel is dead, it may."""
+    out = tmp_path / "out"
+    server.config.generation_time = 3.0
+    code = ("import time\n"
+            "from sora_widgets.jobs import default_runner\n"
+            "from sora_widgets.models import VideoRequest\n"
+            f"default_runner().submit(VideoRequest(prompt='a slow dolly shot', **{TINY!r}), background=True)\n"
+            "time.sleep(600)\n")
+    child = _child(server, out, code)
+    try:
+        _wait_for("the job's id in the ledger", lambda: any(r["video_id"] for r in _rows_soon(out)))
+        assert resume(**_options(server, out)) == []  # type: ignore[arg-type]  # the other kernel works on it
+        child.send_signal(signal.SIGKILL)
+        child.wait(10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    [state] = resume(**_options(server, out))  # type: ignore[arg-type]
+    assert state.status == "completed"
+    [row] = _rows(out)
+    assert row["owner_pid"] == os.getpid()  # adopted by the resuming process
+    assert len(server_jobs(server.data_dir)) == 1
