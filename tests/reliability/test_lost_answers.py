@@ -256,3 +256,30 @@ def test_resume_leaves_another_live_kernels_jobs_alone(server: EmbeddedServer, t
     [row] = _rows(out)
     assert row["owner_pid"] == os.getpid()  # adopted by the resuming process
     assert len(server_jobs(server.data_dir)) == 1
+
+
+@pytest.mark.timeout(180)
+def test_fingerprint_resume_against_the_real_server_listing(server: EmbeddedServer, tmp_path: Path) -> None:
+    """On a backend that does not replay keys (`openai` dialect), lost creates are found in the
+    server's real listing by their whole request: each its own video; look-alikes wait for a choice."""
+    out = tmp_path / "out"
+    server.set_faults(FaultConfig(rates={"late": 1.0}, operations={"late": frozenset({"create"})},
+                                  slow_seconds=5))
+    settings = Settings(_env_file=None, backend="openai", base_url=server.base_url, api_key=KEY,  # type: ignore[call-arg]
+                        output_dir=out, timeout=0.5, max_retries=0, poll_interval=0.05)
+    runner = JobRunner(settings)
+    own = [VideoRequest(prompt="two lengths of one shot", model="sora-2", size="720x1280", seconds=s) for s in (4, 8)]
+    twins = [VideoRequest(prompt="twin shots", model="sora-2", size="720x1280", seconds=4)] * 2
+    states = [runner.wait(j) for j in runner.submit_many([*own, *twins], background=True)]
+    assert [s.status for s in states] == ["interrupted"] * 4 and all(s.video_id is None for s in states)
+    _wait_for("four jobs on the server", lambda: len(server_jobs(server.data_dir)) == 4)
+    server.set_faults(FaultConfig())
+    resumed = {s.key: s for s in JobRunner(settings.with_(timeout=10)).resume_blocking()}
+    first, second, twin_a, twin_b = (resumed[s.key] for s in states)
+    assert first.status == second.status == "completed"
+    for state in (first, second):
+        job = json.loads((server.data_dir / "videos" / str(state.video_id) / "job.json").read_text())
+        assert int(job["video"]["seconds"]) == state.request.seconds  # its own length, not its sibling's
+    assert twin_a.status == twin_b.status == "needs_choice"
+    assert sorted(twin_a.candidates) == sorted(twin_b.candidates) and len(twin_a.candidates) == 2
+    assert len(server_jobs(server.data_dir)) == 4  # nothing made twice
