@@ -52,6 +52,8 @@ def _label_of(clip: Clip, path: Path) -> str:
 
 def analysis_of(path: Path, *, audio: bool = False) -> Analysis:
     """The (cached) analysis of a file; audio loudness is measured only when asked for."""
+    if not path.is_file():
+        raise FileNotFoundError(f"no video file at {path}")
     base = file_key(path)
     key, with_audio = (*base, audio), (*base, True)
     with _lock:
