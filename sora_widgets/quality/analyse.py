@@ -116,7 +116,8 @@ class _Frames:
         self.means: list[float] = []
         self.spreads: list[float] = []
         self.motion: list[float] = []
-        #: change over about half a second (`lag` frames): slow camera moves are clear at that distance
+        #: % of pixels that changed visibly over about half a second (`lag` frames): slow moves are
+        #: clear at that distance, and coding noise (small changes everywhere) is not counted
         self.drift: list[tuple[int, float]] = []
         self.lag = lag
         self.recent: deque[np.ndarray] = deque(maxlen=lag)
@@ -136,7 +137,8 @@ class _Frames:
         elif self.prev is not None:
             self.motion.append(float("nan"))
         if len(self.recent) == self.lag and self.recent[0].shape == luma.shape:
-            self.drift.append((index, float(np.abs(luma - self.recent[0]).mean())))
+            changed = np.abs(luma - self.recent[0]) > T("motion_step")
+            self.drift.append((index, 100.0 * float(changed.mean())))
         self.recent.append(luma)
         if self.first is None:
             self.first = luma

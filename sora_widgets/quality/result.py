@@ -91,7 +91,7 @@ class Signals:
     def _evidence(self, code: str) -> str:
         m, a = self.metrics, self.asked
         facts = {
-            "frozen": f"motion {m.get('motion')} < {T('frozen_motion'):g}",
+            "frozen": f"{m.get('motion')}% of pixels moved, under {T('frozen_motion'):g}%",
             "black": f"{m.get('black_share', 0):.0%} of frames",
             "flicker": f"{m.get('flicker_reversals')} reversals, {m.get('flicker_rate')}/s",
             "duration": f"{m.get('duration')} s, asked {a.get('seconds')} s",

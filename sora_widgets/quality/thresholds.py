@@ -37,9 +37,12 @@ _ALL = (
               "a fade from or to black of a few frames at either end is editing, not a defect; more than a "
               "tenth of the clip is lost footage"),
     # -- frozen -----------------------------------------------------------------------------
-    Threshold("frozen_motion", 0.15, "luma levels per pixel, across half a second (90th percentile)",
-              "a still image stays near 0 even with encoder shimmer; the stillest normal renders (a locked-off "
-              "shot of fog with a small walking figure) change by 0.4 or more over half a second"),
+    Threshold("motion_step", 8.0, "luma levels",
+              "a pixel counts as moved when it changes by more than this over half a second: coding noise of a "
+              "still picture (a P-frame sharpening an I-frame) stays below it, edges of moving things go far above"),
+    Threshold("frozen_motion", 0.1, "% of pixels moved (90th percentile over the clip)",
+              "a still picture moves no pixel; the stillest normal render (a locked-off night shot whose only "
+              "motion is a dark figure walking) moves 0.25%, a slow pan 1-2%, ordinary footage 5-50%"),
     # -- flicker ----------------------------------------------------------------------------
     Threshold("flicker_step", 3.0, "luma levels",
               "a brightness step this large between two frames is visible; camera moves and fades change the "
