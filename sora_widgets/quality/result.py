@@ -128,12 +128,12 @@ class Signals:
         return badges_html(self.codes, self.reasons())
 
     def _repr_html_(self) -> str:
-        rows = "".join(f"<tr><td style='padding:0 8px 0 0'>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>"
+        rows = "".join(f'<tr><td style="padding:0 8px 0 0">{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>'
                        for k, v in self.metrics.items() if k not in _HIDDEN)
         label = f"<b>{html.escape(self.label)}</b> " if self.label else ""
-        return (f"<div class='sora-signals'>{label}{self.badges_html()}"
-                f"<details style='font-size:12px'><summary>{html.escape(self.summary())}</summary>"
-                f"<table style='font:12px monospace'>{rows}</table></details></div>")
+        return (f'<div class="sora-signals">{label}{self.badges_html()}'
+                f'<details style="font-size:12px"><summary>{html.escape(self.summary())}</summary>'
+                f'<table style="font:12px monospace">{rows}</table></details></div>')
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         return {"text/plain": str(self), "text/html": self._repr_html_()}
@@ -164,12 +164,12 @@ _BADGE = ("display:inline-block;padding:0 6px;margin:0 3px 2px 0;border-radius:8
 def badges_html(codes: list[str], reasons: list[str] | None = None) -> str:
     """Badges for `codes` with a hover explanation; a muted "ok" when there are none."""
     if not codes:
-        return (f"<span class='sora-signal sora-signal-ok' style='{_BADGE}background:#e8f5e9;color:#2e7d32' "
-                "title='no quality signals: not frozen, black, flickering, and as long and as large as asked'>"
+        return (f'<span class="sora-signal sora-signal-ok" style="{_BADGE}background:#e8f5e9;color:#2e7d32" '
+                'title="no quality signals: not frozen, black or flickering; as long and as large as asked">'
                 "✓ ok</span>")
     tips = reasons or [f"{c}: {explain(c)}" for c in codes]
-    return "".join(f"<span class='sora-signal sora-signal-{html.escape(c)}' style='{_BADGE}background:#fff3e0;"
-                   f"color:#e65100' title='{html.escape(tip, quote=True)}'>⚠ {html.escape(c)}</span>"
+    return "".join(f'<span class="sora-signal sora-signal-{html.escape(c)}" style="{_BADGE}background:#fff3e0;'
+                   f'color:#e65100" title="{html.escape(tip, quote=True)}">⚠ {html.escape(c)}</span>'
                    for c, tip in zip(codes, tips, strict=False))
 
 

@@ -117,7 +117,7 @@ def test_text_and_html(folder: Path) -> None:
     assert "\n" not in str(s)
     bundle = s._repr_mimebundle_()
     assert bundle["text/plain"] == str(s)
-    assert 'title="frozen: almost no motion' in bundle["text/html"].replace("'", '"')
+    assert 'title="frozen: almost no motion' in bundle["text/html"]
     assert len(bundle["text/html"]) < 4000
     assert Signals.from_json(s.to_json()) == s
 
