@@ -107,7 +107,7 @@ def _codes() -> dict[str, str]:
 
 def _moved(s: Signals) -> str:
     motion = s.metrics.get("motion")
-    return "" if motion is None else f"{motion:g}%"
+    return "" if motion is None else f"{motion:.1f}%"
 
 
 def _rel(path: str) -> str:
