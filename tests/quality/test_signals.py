@@ -36,6 +36,28 @@ def test_a_defective_clip_gets_exactly_its_code(folder: Path, name: str, frame: 
     assert s.flags == {code}, s.reasons()
 
 
+@pytest.mark.parametrize(("name", "frame", "code"), [
+    ("normal", clips.moving(5), None),
+    ("frozen", clips.still(5), "frozen"),
+    ("flicker", clips.flickering(5), "flicker"),
+])
+def test_long_clips_skip_frames_outside_the_windows_and_still_find_everything(
+        folder: Path, name: str, frame: clips.Frame, code: str | None) -> None:
+    # 8 s with x264's default B-frames: most B-frames are skipped outside three half-second windows
+    s = signals(clips.write(folder / f"long_{name}.mp4", frame, 8), seconds=8)
+    assert s.flags == ({code} if code else set()), s.reasons()
+    assert s.metrics["frames"] == 192 and s.metrics["duration"] == 8.0
+    if name != "frozen":  # a still picture is coded without B-frames worth skipping
+        assert s.metrics["decoded"] < 170
+
+
+def test_black_second_half_of_a_long_clip(folder: Path) -> None:
+    moving = clips.moving(6)
+    black = clips.black()
+    s = signals(clips.write(folder / "long_black.mp4", lambda i: moving(i) if i < 96 else black(i), 8))
+    assert s.flags == {"black"} and 0.4 < s.metrics["black_share"] < 0.7
+
+
 def test_a_two_second_clip_asked_as_four_is_duration(folder: Path) -> None:
     path = clips.write(folder / "short.mp4", clips.moving(), 2)
     assert signals(path, seconds=4).flags == {"duration"}
