@@ -116,6 +116,31 @@ def _parts(job: JobState | dict[str, Any]) -> tuple[str, Path | None, str | None
             str(job.get("video_id") or job["key"]))
 
 
+def known_signals(clip: Any, ledger: Ledger | None = None) -> Signals | None:
+    """The signals of a clip if they are already known, else None — never decodes, so views can show
+    them "when present" (compare overlays, tooltips). `clip` is a path, a `GenerationResult` or a
+    `JobState`; known means analysed in this process, or stored in `ledger` (default: the one in the
+    configured output folder)."""
+    from ..quality import cached
+
+    found = cached(clip)
+    if found is not None:
+        return found
+    path = getattr(clip, "path", clip)
+    try:
+        target = Path(path).resolve()
+    except TypeError:
+        return None
+    if ledger is None:  # the default output folder's ledger (as the default runner uses)
+        from ..config import Settings
+
+        ledger = Ledger(Settings().output_dir)
+    for stored in checks_for(ledger).stored().values():
+        if stored.path and Path(stored.path).resolve() == target:
+            return stored
+    return None
+
+
 _REGISTRY: dict[str, QualityChecks] = {}
 _REGISTRY_LOCK = threading.Lock()
 
@@ -131,4 +156,4 @@ def checks_for(ledger: Ledger | None) -> QualityChecks:
         return _REGISTRY[key]
 
 
-__all__ = ["VERSION", "QualityChecks", "asked_of", "checks_for"]
+__all__ = ["VERSION", "QualityChecks", "asked_of", "checks_for", "known_signals"]

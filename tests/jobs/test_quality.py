@@ -60,3 +60,21 @@ def test_the_signals_table_is_added_to_an_existing_ledger(tmp_path: Path) -> Non
         again.save_signals("k1", ["black"], "{}", None)
         assert again.signals()["k1"]["flags"] == ["black"]
     assert QualityChecks(Ledger(tmp_path)).stored() == {}  # unreadable data is ignored, not an error
+
+
+def test_known_signals_never_decode(runner: JobRunner, tmp_path: Path) -> None:
+    from sora_widgets.jobs.quality import known_signals
+
+    state = runner.run(VideoRequest(prompt="a kite [defect: black]", model="animatic", seconds=2, size="320x180"))
+    runner.quality.check(state).result(timeout=60)
+    copy = tmp_path / "elsewhere.mp4"
+    copy.write_bytes(Path(state.path).read_bytes())
+    assert known_signals(copy, runner.ledger) is None  # never analysed, not in the ledger: not decoded now
+    found = known_signals(state.result(), runner.ledger)
+    assert found is not None and found.flags == {"black"}
+    # a new process knows it from the ledger alone
+    code = ("import sys; from sora_widgets.jobs import Ledger; from sora_widgets.jobs.quality import known_signals;"
+            "print(known_signals(sys.argv[2], Ledger(sys.argv[1])))")
+    out = subprocess.run([sys.executable, "-c", code, str(runner.ledger.folder), str(state.path)],
+                         capture_output=True, text=True, check=True, cwd=REPO)
+    assert out.stdout.strip().startswith(f"{state.video_id}: black")
