@@ -75,6 +75,8 @@ class QualityChecks:
         with self._lock:
             if key in self._pending and not self._pending[key].done():
                 return self._pending[key]
+            for old in [k for k, f in self._pending.items() if f.done()]:  # keep only work in flight
+                del self._pending[old]
             if self._pool is None:
                 self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="sora-signals")
             future = self._pool.submit(self._compute, key, path, sha, request, label)
@@ -147,9 +149,7 @@ _REGISTRY_LOCK = threading.Lock()
 
 def checks_for(ledger: Ledger | None) -> QualityChecks:
     """The one `QualityChecks` per ledger file in this process (runners, cards and magics share it)."""
-    if ledger is None:
-        return QualityChecks(None)
-    key = str(ledger.path.resolve())
+    key = str(ledger.path.resolve()) if ledger is not None else ""  # "": runners without a ledger
     with _REGISTRY_LOCK:
         if key not in _REGISTRY:
             _REGISTRY[key] = QualityChecks(ledger)
