@@ -29,7 +29,8 @@ def _path_of(clip: Clip) -> Path:
         return Path(clip)
     path = getattr(clip, "path", None)
     if path is None:
-        raise TypeError(f"signals() needs a video path or a generation result, not {type(clip).__name__}")
+        several = " (for several clips: signals.batch(clips))" if isinstance(clip, (list, tuple)) else ""
+        raise TypeError(f"signals() needs a video path or a generation result, not {type(clip).__name__}{several}")
     return Path(path)
 
 

@@ -100,6 +100,8 @@ def test_a_missing_file_is_a_clear_error(folder: Path) -> None:
         signals(folder / "nope.mp4")
     with pytest.raises(TypeError, match="video path or a generation result"):
         signals(42)
+    with pytest.raises(TypeError, match=r"signals\.batch\(clips\)"):
+        signals([folder / "a.mp4", folder / "b.mp4"])
 
 
 def test_a_generation_result_supplies_what_was_asked(folder: Path) -> None:
