@@ -33,6 +33,7 @@ from ._status import RunHandle, ShotSeam, ShotStatus, Take
 if TYPE_CHECKING:
     from ..jobs import JobRunner, Ledger
     from ..models import VideoRequest
+    from ..quality import Signals
     from .model import Storyboard
     from .stitch import StitchResult
 
@@ -364,6 +365,16 @@ class Production:
             self.ledger.save_group(self.board.id, GROUP_KIND, data, path)
 
     # -- quality ------------------------------------------------------------------------------
+    def signals(self) -> dict[str, Signals | None]:
+        """Quality signals of each shot's current take, by shot id (stored with the job, or computed
+        now and stored; blocking)."""
+        out: dict[str, Signals | None] = {}
+        for status in self.status():
+            row = self.ledger.get(status.key) if status.ok and status.key else None
+            if row is not None:
+                out[status.shot_id] = self.runner.quality.check_now(row)
+        return out
+
     def seams(self) -> list[ShotSeam]:
         """The cut into every shot from the previous one, where both have a take (decodes them once;
         see `quality.signals.seams`). A jump into a `chain` shot is a seam to fix; into an

@@ -27,6 +27,7 @@ from .model import CONTINUITIES
 if TYPE_CHECKING:
     from ..jobs import JobRunner
     from ..jobs.state import JobState
+    from ..quality import Signals
     from ..widgets.player import Player
     from ._status import RunHandle, ShotSeam, ShotStatus
     from .model import Storyboard
@@ -53,6 +54,7 @@ class ShotCard(w.VBox):
         shot = owner.board.shots[index]
         self.shot_id = shot.id
         self.title = w.HTML()
+        self.signals = w.HTML()
         self.thumb = w.Image(format="webp", layout=w.Layout(width=f"{THUMB_WIDTH}px"))
         self.empty = w.HTML(f'<div class="sora-shot-empty">{esc("no video yet")}</div>')
         self.progress = w.IntProgress(min=0, max=100, value=0, layout=w.Layout(width=f"{THUMB_WIDTH}px",
@@ -78,7 +80,7 @@ class ShotCard(w.VBox):
         self.seconds.observe(self._seconds_changed, names="value")
         self.continuity.observe(self._continuity_changed, names="value")
         show(self.thumb, False)
-        super().__init__([self.title, self.thumb, self.empty, self.progress, self.prompt,
+        super().__init__([self.title, self.signals, self.thumb, self.empty, self.progress, self.prompt,
                           w.HBox([self.seconds, self.continuity]),
                           w.HBox([self.left, self.right, self.regen])])
         self.add_class("sora-shot")
@@ -102,6 +104,10 @@ class ShotCard(w.VBox):
 
     def _continuity_changed(self, change: dict[str, Any]) -> None:
         self._edit(continuity=change["new"])
+
+    def show_signals(self, found: Signals | None) -> None:
+        """Quality badges of this shot's take (hover for what each means)."""
+        self.signals.value = found.badges_html() if found is not None else ""
 
     def show_status(self, status: ShotStatus | None, state: JobState | None = None) -> None:
         """Status from the ledger (`status`) or a live job update (`state`)."""
@@ -197,14 +203,17 @@ class StoryboardWidget(w.VBox):
         self._check_seams(statuses)
 
     def _check_seams(self, statuses: list[ShotStatus]) -> None:
-        """Measure the cuts between takes on a background thread, once per set of takes."""
+        """Quality signals of the takes and the cuts between them, measured on a background thread
+        once per set of takes."""
         takes = tuple(f"{s.continuity}:{s.path}" if s.ok else "" for s in statuses)
-        if takes == self._seams_for or sum(1 for t in takes if t) < 2:
+        if takes == self._seams_for or not any(takes):
             return
         self._seams_for = takes
 
         def work() -> None:
             try:
+                found = self.production.signals()
+                self._call(lambda: self._show_signals(found))
                 seams = self.production.seams()
             except Exception as exc:  # a damaged take: say so, keep the widget working
                 message = f"seams unavailable: {exc}"
@@ -213,6 +222,10 @@ class StoryboardWidget(w.VBox):
             self._call(lambda: self._show_seams(seams, ""))
 
         threading.Thread(target=work, name="sora-seams", daemon=True).start()
+
+    def _show_signals(self, found: dict[str, Signals | None]) -> None:
+        for card in self.cards:
+            card.show_signals(found.get(card.shot_id))
 
     def _show_seams(self, seams: list[ShotSeam] | None, error: str) -> None:
         from ..quality import explain

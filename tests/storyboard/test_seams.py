@@ -1,5 +1,5 @@
 """Seams between storyboard shots: a chain continues smoothly, an independent shot cuts, and the
-widget shows both under the shot cards."""
+widget shows both under the shot cards, with each take's signals on its card."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ size: 320x180
 ---
 [1s chain] The gulls fly up over the sea
 ---
-[1s] A night city street in the rain, neon signs
+[1s] A night city street in the rain, neon signs [defect: frozen]
 """
 
 
@@ -39,6 +39,9 @@ def test_chain_is_smooth_and_an_independent_shot_is_a_cut(
         time.sleep(0.05)
     assert [s.index for s in ui.seams] == [1, 2]
     assert "shot 1 → 2 (chain): ✓ smooth" in ui.seams_box.value
+    # each shot card carries its take's badges: the frozen third shot stands out
+    assert ["✓ ok" in c.signals.value for c in ui.cards] == [True, True, False]
+    assert "⚠ frozen" in ui.cards[2].signals.value
 
 
 def test_a_jump_into_a_chain_shot_is_flagged() -> None:
