@@ -57,7 +57,12 @@ def check(runner: JobRunner, rest: str) -> CheckTable:
     ids, last = parse(rest)
     checks = runner.quality
     found: list[Signals] = []
-    for target in _targets(runner, ids, last):
+    targets = _targets(runner, ids, last)
+    stored = checks.stored()
+    todo = sum(1 for t in targets if isinstance(t, Path) or t["key"] not in stored)
+    if todo >= 3:  # decoding takes a moment per clip: say so before the wait
+        print(f"checking {todo} videos (signals already stored are reused)…", flush=True)
+    for target in targets:
         if isinstance(target, Path):
             found.append(signals(target))
             continue
