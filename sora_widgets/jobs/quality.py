@@ -62,6 +62,12 @@ class QualityChecks:
             return None
         return Signals.from_json(entry["data"])
 
+    def in_flight(self, key: str) -> bool:
+        """Whether the job's signals are being computed in the background right now."""
+        with self._lock:
+            future = self._pending.get(key)
+        return future is not None and not future.done()
+
     # -- computing ----------------------------------------------------------------------------
     def check(self, job: JobState | dict[str, Any]) -> concurrent.futures.Future[Signals | None]:
         """The signals of a finished job (a `JobState` or a ledger row), from the ledger when stored,

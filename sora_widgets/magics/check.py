@@ -59,10 +59,12 @@ def check(runner: JobRunner, rest: str) -> CheckTable:
     found: list[Signals] = []
     targets = _targets(runner, ids, last)
     stored = checks.stored()
-    todo = sum(1 for t in targets if isinstance(t, Path) or t["key"] not in stored)
+    todo = sum(1 for t in targets if isinstance(t, Path) or not (t["key"] in stored or checks.in_flight(t["key"])))
     if todo >= 3:  # decoding takes a moment per clip: say so before the wait
         print(f"checking {todo} videos (signals already stored are reused)…", flush=True)
     for target in targets:
+        if not isinstance(target, Path) and checks.in_flight(target["key"]):
+            checks.check(target).result()  # the background check of a fresh download: wait, not redo
         if isinstance(target, Path):
             found.append(signals(target))
             continue
