@@ -45,3 +45,20 @@ def test_bad_check_arguments_are_one_line_errors(shell: Any) -> None:
         assert len(ran.err_lines) == 1 and expected in ran.err_lines[0], ran.stderr
     empty = run(shell, "%sora check").result
     assert "no finished videos" in empty.text()
+
+
+def test_check_says_when_it_has_to_decode(shell: Any) -> None:
+    import sqlite3
+
+    from sora_widgets import jobs
+
+    for i in range(3):
+        run(shell, CELL + f"a kite number {i} over the dunes")
+    runner = jobs.default_runner()
+    for row in runner.ledger.rows(status=("completed",)):
+        runner.quality.check(row).result(30)
+    with sqlite3.connect(runner.ledger.path) as db:  # as a ledger from before signals existed
+        db.execute("DELETE FROM signals")
+    ran = run(shell, "%sora check")
+    assert "checking 3 videos" in ran.stdout and len(ran.result.signals) == 3
+    assert "checking" not in run(shell, "%sora check").stdout  # stored now: nothing to decode
