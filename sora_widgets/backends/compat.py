@@ -77,8 +77,12 @@ class CompatBackend(Backend):
             return None
         return WireRequest("GET", "/models", optional=True)
 
+    def model_ids(self, data: Any) -> list[str]:
+        """The names from a `GET /v1/models` answer that can make videos."""
+        return served_names(data)
+
     def parse_models(self, data: Any) -> BackendCapabilities:
-        names = served_names(data)
+        names = self.model_ids(data)
         caps = self.served_capabilities(names) if names else self.default_capabilities
         if data is not None:  # a failed fetch (None) is tried again by the next client
             SERVED.put(self._served_key(), caps)

@@ -14,7 +14,10 @@ the embedded server (tests/backends/test_litellm_proxy.py). How it differs from 
 - Content: the proxy drops the `variant` query and always answers the MP4 as `video/mp4`, so only
   the video variant exists (a thumbnail request would otherwise save MP4 bytes as a .webp).
 - A reference image travels as a multipart file: a JSON `input_reference: {"image_url": ...}`
-  makes the proxy answer 500, so a reference given only as an http(s) URL is refused.
+  breaks inside the proxy (500, or 400 wrapping an InternalServerError), so a reference given
+  only as an http(s) URL is refused.
+- A key other than the master key, on a proxy without a key database, gets 400 "No connected db.":
+  reported as an authentication error saying so.
 - Routes: create, retrieve, content, remix, edits, extensions, characters. **No delete** (405)
   and **no list** for a custom `api_base` (400 "LLM Provider NOT provided"): both are refused
   before sending. Whether remix/edit/extend work depends on the provider behind the model.
@@ -28,10 +31,10 @@ import binascii
 from typing import Any
 
 from ..capabilities import BackendCapabilities
-from ..errors import InvalidRequestError, UnsupportedFeatureError
+from ..errors import APIStatusError, AuthenticationError, InvalidRequestError, UnsupportedFeatureError
 from ..models import Video, VideoRequest
 from .base import PreparedReference, WireRequest
-from .compat import SERVER_MODEL, CompatBackend, open_capabilities
+from .compat import SERVER_MODEL, CompatBackend, open_capabilities, served_names
 
 _PREFIX = "video_"
 #: the parts of a decoded id, by the key that starts each (LiteLLM's own names)
@@ -44,8 +47,10 @@ _ID_KEYS = {
     "requested_model:": "requested_model",
 }
 
+#: seed and negative_prompt are forwarded upstream as they are (whether they count is the provider's)
 LITELLM_CAPABILITIES = open_capabilities(
-    "litellm", input_reference=True, remix=True, edit=True, extend=True, characters=True,
+    "litellm", input_reference=True, remix=True, edit=True, extend=True, characters=True, seed=True,
+    negative_prompt=True,
 )
 
 
@@ -86,9 +91,30 @@ class LiteLLMBackend(CompatBackend):
             return {}
         return {"Authorization": f"Bearer {api_key}", "x-litellm-api-key": api_key}
 
+    def parse_error(
+        self, status: int, body: bytes, headers: dict[str, str], *, secrets: tuple[str | None, ...] = ()
+    ) -> APIStatusError:
+        err = super().parse_error(status, body, headers, secrets=secrets)
+        if err.type == "no_db_connection":
+            # A key that is not the master key sends the proxy to its virtual-key database, which a
+            # proxy started without one answers with a bare "No connected db."
+            return AuthenticationError(
+                "the LiteLLM proxy did not accept the API key (it is not the proxy's master key, and the "
+                "proxy has no database of virtual keys)",
+                status_code=status, code=err.code, type=err.type, request_id=err.request_id,
+                hint="set LITELLM_API_KEY (or the profile's key_env) to the proxy's master key",
+            )
+        return err
+
+    def model_ids(self, data: Any) -> list[str]:
+        """The proxy lists every configured name; `mode: video_generation` marks the video ones."""
+        entries = data.get("data") if isinstance(data, dict) else None
+        video = [e for e in entries or () if isinstance(e, dict) and e.get("mode") == "video_generation"]
+        return served_names({"data": video}) if video else served_names(data)
+
     def served_capabilities(self, names: list[str]) -> BackendCapabilities:
         caps = super().served_capabilities(names)
-        # The proxy lists every configured name (chat models too): only a single one is a safe default.
+        # Several video models behind one proxy: no name is a safe guess, so the caller picks.
         return caps if len(names) == 1 else caps.model_copy(update={"default_model": SERVER_MODEL})
 
     def create(self, req: VideoRequest, ref: PreparedReference | None = None) -> WireRequest:

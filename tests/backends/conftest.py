@@ -121,6 +121,17 @@ def make(twin: str, server: ScriptedServer, tmp_path: Path) -> Callable[..., Any
     return factory
 
 
+@pytest.fixture(scope="session")
+def litellm_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real LiteLLM proxy in front of a real embedded server, shared by the whole session."""
+    from . import litellm_proxy as lp
+
+    proxy = lp.start(tmp_path_factory.mktemp("litellm-proxy"))
+    print(f"\nLiteLLM proxy + embedded server started in {proxy.startup_seconds:.1f} s")
+    yield proxy
+    proxy.stop()
+
+
 @pytest.fixture
 def on_peer(twin: str, tmp_path: Path) -> Callable[..., Any]:
     """on_peer(kind, fake, **options) -> a client of the current twin talking to a peer fake."""
