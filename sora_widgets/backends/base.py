@@ -104,9 +104,11 @@ class Backend:
     #: only forgets the record while the GPU keeps rendering, None = not documented
     delete_stops_render: ClassVar[bool | None] = None
     #: how a failed job is reported, for the capability table (one short phrase)
-    failure_report: ClassVar[str] = "status failed with an error object"
+    failure_report: ClassVar[str] = "status failed + error {code, message}"
     #: where the served model names come from (an endpoint, or "built in")
     model_names: ClassVar[str] = "built in"
+    #: how the create body travels, for the capability table
+    body_encoding: ClassVar[str] = "JSON; multipart with a reference file"
     #: server status word (lower case) -> canonical status
     status_map: ClassVar[Mapping[str, str]] = STATUS_SYNONYMS
 

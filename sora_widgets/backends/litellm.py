@@ -84,7 +84,7 @@ class LiteLLMBackend(CompatBackend):
     requires_key = True
     operations = frozenset({"create", "retrieve", "content", "remix", "edit", "extend", "characters"})
     default_capabilities = LITELLM_CAPABILITIES
-    failure_report = "the provider's status failed, or its HTTP error relayed as {error: {message}}"
+    failure_report = "the upstream's failed status, relayed"
 
     def auth_headers(self, api_key: str | None) -> dict[str, str]:
         if not api_key:

@@ -41,7 +41,7 @@ class SGLangBackend(CompatBackend):
     operations = frozenset({"create", "retrieve", "list", "delete", "content"})
     default_capabilities = SGLANG_CAPABILITIES
     delete_stops_render = False
-    failure_report = "status failed with error {message}; content 404 until done, 400 + cloud URL if uploaded"
+    failure_report = "status failed + error {message}"
 
     def seconds_value(self, seconds: int) -> Any:
         return int(seconds)

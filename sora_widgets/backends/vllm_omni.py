@@ -51,7 +51,8 @@ class VllmOmniBackend(CompatBackend):
     default_capabilities = VLLM_OMNI_CAPABILITIES
     delete_stops_render = True
     strict_model = True
-    failure_report = "HTTP error status carrying the Video (integer error.code); content 422"
+    body_encoding = "multipart only"
+    failure_report = "HTTP 4xx/5xx whose body is the failed Video"
 
     def result_in_error(self, wire: WireRequest, status: int, body: bytes) -> bool:
         """A retrieve answered with an error status whose body is the failed job itself."""
