@@ -89,12 +89,13 @@ class CompatBackend(Backend):
         return caps
 
     def served_capabilities(self, names: list[str]) -> BackendCapabilities:
-        """The open capabilities with one entry per served name; the first is the default."""
+        """The open capabilities with one entry per served name (the first is the default), so the
+        widgets offer real names instead of "server-default"."""
         base = self.default_capabilities
         template = base.models[SERVER_MODEL]
         models = {name: template.model_copy(update={"id": name, "label": name}) for name in names}
         return base.model_copy(update={
-            "models": {**models, SERVER_MODEL: template},
+            "models": models,
             "default_model": names[0],
             "open_models": not self.strict_model,
         })

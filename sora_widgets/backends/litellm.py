@@ -114,8 +114,12 @@ class LiteLLMBackend(CompatBackend):
 
     def served_capabilities(self, names: list[str]) -> BackendCapabilities:
         caps = super().served_capabilities(names)
+        if len(names) == 1:
+            return caps
         # Several video models behind one proxy: no name is a safe guess, so the caller picks.
-        return caps if len(names) == 1 else caps.model_copy(update={"default_model": SERVER_MODEL})
+        template = self.default_capabilities.models[SERVER_MODEL]
+        return caps.model_copy(update={"models": {**caps.models, SERVER_MODEL: template},
+                                       "default_model": SERVER_MODEL})
 
     def create(self, req: VideoRequest, ref: PreparedReference | None = None) -> WireRequest:
         if not req.model or req.model == SERVER_MODEL:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..errors import APIStatusError
 from ..models import DeletedVideo, VideoRequest
 from .base import PreparedReference, WireRequest, _form
 from .compat import CompatBackend, open_capabilities
@@ -68,6 +69,15 @@ class SGLangBackend(CompatBackend):
         wire = super().content(video_id, variant)
         return WireRequest(wire.method, wire.path, params={"variant": str(index)} if index else None,
                            headers=wire.headers)
+
+    def parse_error(
+        self, status: int, body: bytes, headers: dict[str, str], *, secrets: tuple[str | None, ...] = ()
+    ) -> APIStatusError:
+        err = super().parse_error(status, body, headers, secrets=secrets)
+        if status == 400 and "cloud storage" in err.message:
+            # The server kept no copy: the URL in the message (also `Video.url`) is the only way to it.
+            err.hint = "download it from that URL (it is also the job's `url`); the server keeps no copy"
+        return err
 
     def parse_deleted(self, data: Any, video_id: str) -> DeletedVideo:
         gone = super().parse_deleted(data, video_id)

@@ -77,8 +77,9 @@ async def test_cloud_upload_answers_400_naming_the_url(on_peer) -> None:
     video = await call(client, "create", prompt="x")
     done = await call(client, "poll", video.id, interval=0)
     assert done.url == f"https://bucket.test/videos/{video.id}.mp4"  # kept on the Video
-    with pytest.raises(BadRequestError, match=f"cloud URL: https://bucket.test/videos/{video.id}.mp4"):
+    with pytest.raises(BadRequestError, match=f"cloud URL: https://bucket.test/videos/{video.id}.mp4") as info:
         await call(client, "download", video.id)
+    assert "download it from that URL" in (info.value.hint or "")
 
 
 async def test_delete_removes_the_record_but_not_the_render(on_peer) -> None:
