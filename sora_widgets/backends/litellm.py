@@ -1,6 +1,6 @@
 """The `litellm` dialect: a LiteLLM proxy (gateway) routing `/v1/videos` to providers.
 
-Read from BerriAI/litellm 1.108.7 (PyPI; `litellm/proxy/video_endpoints/endpoints.py`,
+Read from BerriAI/litellm tag v1.108.7 (the PyPI release; `litellm/proxy/video_endpoints/endpoints.py`,
 `litellm/types/videos/utils.py`) and tested against that proxy running on loopback in front of
 the embedded server (tests/backends/test_litellm_proxy.py). How it differs from the OpenAI contract:
 

@@ -1,6 +1,6 @@
 """The `sglang` dialect: SGLang diffusion (`sglang serve`) and FastVideo, which shares its router.
 
-Read from the servers' source (sglang 0.5.23 on PyPI,
+Read from the servers' source (sgl-project/sglang tag v0.5.23,
 `python/sglang/multimodal_gen/runtime/entrypoints/openai/video_api.py`; hao-ai-lab/FastVideo at
 2f3d4074, `fastvideo/entrypoints/openai/video_api.py`). How it differs from the OpenAI contract:
 

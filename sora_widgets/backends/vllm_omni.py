@@ -1,6 +1,6 @@
 """The `vllm-omni` dialect: `vllm serve <model> --omni`.
 
-Read from the server's source (vllm-omni 0.30.0 on PyPI: `vllm_omni/entrypoints/openai/
+Read from the server's source (vllm-project/vllm-omni tag v0.30.0: `vllm_omni/entrypoints/openai/
 api_server.py`, `.../video/generation/helpers.py`, `.../protocol/videos.py`). How it differs from
 the OpenAI contract:
 

@@ -1,8 +1,8 @@
 """A fake SGLang diffusion server, replaying `/v1/videos` as SGLang's own code does.
 
 Source: sgl-project/sglang `python/sglang/multimodal_gen/runtime/entrypoints/openai/video_api.py`,
-`protocol.py`, `stores.py`, `common_api.py` and `video_progress.py` as released in sglang 0.5.23
-(PyPI, read November 2026). `older=True` replays the same file at commit
+`protocol.py`, `stores.py`, `common_api.py` and `video_progress.py` at tag v0.5.23 (the sglang
+0.5.23 wheel on PyPI, read November 2026; the wheel records no commit id). `older=True` replays the same file at commit
 25f03e6ee4d4d099f99b2820ef1e7568cf2c25b4, the version most SGLang deployments of 2025 run.
 
 Replayed:

@@ -1,6 +1,7 @@
 """A fake vLLM-Omni server (`vllm serve <model> --omni`), replaying its `/v1/videos` routes.
 
-Source: vllm-project/vllm-omni as released in vllm-omni 0.30.0 (PyPI, read November 2026):
+Source: vllm-project/vllm-omni at tag v0.30.0 (the vllm-omni 0.30.0 wheel on PyPI, read November
+2026; the wheel records no commit id):
 `vllm_omni/entrypoints/openai/api_server.py` (create/list/retrieve/delete/content routes),
 `vllm_omni/entrypoints/openai/video/generation/helpers.py` (`_parse_video_form`,
 `_status_code_for_video_failure`, `video_response_from_request`) and
