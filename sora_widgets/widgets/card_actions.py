@@ -152,16 +152,12 @@ class CardActions(w.VBox):
             self.delete_button.button_style = "danger"
             return False
         state = self.card.state
-        problem = note = ""
+        problem = ""
         if state.video_id:
             try:
-                gone = self.card.get_runner().client.delete(state.video_id)
+                self.card.get_runner().client.delete(state.video_id)
             except SoraError as exc:
                 problem = f" (server: {exc})"
-            else:
-                if gone.stopped is False and not state.done:
-                    # SGLang/FastVideo drop the record but cannot abort: do not claim it stopped
-                    note = " (the server forgot it but keeps rendering until it finishes)"
         last = Path(state.path).with_name(f"{Path(state.path).stem}.last.png") if state.path else None
         remove_files(state.path, state.thumbnail, last)
         if self.card.player is not None:
@@ -171,7 +167,7 @@ class CardActions(w.VBox):
         self.buttons.children = ()
         self.panel.children = ()
         self.card.status.value = '<div><span class="sora-pill sora-s-deleted">deleted</span></div>'
-        self.say(f"Deleted {state.video_id or 'the video'}{problem or note}.", error=bool(problem))
+        self.say(f"Deleted {state.video_id or 'the video'}{problem}.", error=bool(problem))
         return True
 
     def say(self, text: str, *, error: bool = False) -> None:
