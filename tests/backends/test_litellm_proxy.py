@@ -4,7 +4,7 @@ server, and the litellm SDK against the embedded server directly (tests/backends
 from __future__ import annotations
 
 import base64
-import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -163,9 +163,9 @@ def test_the_proxy_quirks_the_dialect_works_around(litellm_proxy: lp.Proxy, tmp_
         assert bad.status_code in (400, 500) and "InternalServerError" in bad.text  # hence multipart
 
 
-def test_litellm_sdk_against_the_embedded_server(litellm_proxy: lp.Proxy) -> None:
+def test_litellm_sdk_against_the_embedded_server(litellm_proxy: lp.Proxy, monkeypatch: pytest.MonkeyPatch) -> None:
     """A second real client of our server, beside the openai SDK: create, status, content."""
-    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    monkeypatch.setenv("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # read at import: no price-list download
     import litellm
 
     common = {"api_base": litellm_proxy.upstream_url, "api_key": lp.UPSTREAM_KEY, "custom_llm_provider": "openai"}
@@ -176,8 +176,6 @@ def test_litellm_sdk_against_the_embedded_server(litellm_proxy: lp.Proxy) -> Non
         status = litellm.video_status(video_id=video.id, **common)
         if status.status == "completed":
             break
-        import time
-
         time.sleep(0.2)
     assert status.status == "completed" and status.size == "320x180"
     data = litellm.video_content(video_id=video.id, **common)

@@ -115,3 +115,16 @@ def _without_models(route):  # type: ignore[no-untyped-def]
         return route(request, parts)
 
     return wrapped
+
+
+def test_the_parameters_widget_offers_the_served_name(tmp_path) -> None:
+    """Widgets read the runner's capabilities, which come from the server's GET /v1/models."""
+    from sora_widgets.config import Settings
+    from sora_widgets.widgets import Parameters
+
+    fake = VllmOmniFake(served_model=SERVED)
+    settings = Settings(_env_file=None, backend="vllm-omni", base_url="http://vllm.test/v1",  # type: ignore[call-arg]
+                        output_dir=tmp_path)
+    runner = JobRunner(settings, transport=fake.transport(), sync_transport=fake.transport())
+    params = Parameters(runner=runner)
+    assert [value for _, value in params.model_picker.options] == [SERVED] and params.model == SERVED
