@@ -17,7 +17,7 @@ from sora_widgets import SoraClient
 from sora_widgets.config import Settings
 from sora_widgets.errors import DownloadError, SoraError
 
-from .conftest import PrismMock, violations
+from .conftest import PrismMock, received_count, violations
 
 pytestmark = pytest.mark.contract
 
@@ -82,7 +82,11 @@ def test_characters(openai_mock: PrismMock) -> None:
 
 def test_litellm_gateway_speaks_the_same_contract(openai_mock: PrismMock, reference: Path) -> None:
     with _client(openai_mock, backend="litellm") as client:
-        client.models()  # GET /v1/models is LiteLLM's own route, outside the Videos contract (404 here: kept)
+        # GET /v1/models is LiteLLM's own route, outside the Videos contract: Prism answers 404 (the
+        # built-in capabilities are kept); wait until Prism has logged it, so the exchange sees only videos
+        mark = len(openai_mock.text())
+        client.models()
+        assert received_count(openai_mock.settle(mark, requests=1)) == 1
         with openai_mock.exchange(requests=5):
             client.create(prompt="a lighthouse in fog", model="sora-2", seconds=4, size="720x1280")
             client.create(prompt="from a photo", model="sora-2", seconds=4, size="720x1280",
