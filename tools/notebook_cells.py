@@ -668,8 +668,8 @@ prints (the README shows it too):
   before sending, and every download is checked (an MP4 must start with an `ftyp` box, a thumbnail must be
   an image) so wrong bytes are never saved under a name.
 - **delete** — vLLM-Omni aborts the render; SGLang and FastVideo only forget the record while the GPU keeps
-  rendering (a card then says so instead of "stopped"); LiteLLM has no delete and, for a self-hosted
-  upstream, no list.
+  rendering (`client.delete()` answers `stopped=False` there, never a false "stopped"); LiteLLM has no
+  delete and, for a self-hosted upstream, no list.
 - **failed jobs** — vLLM-Omni answers a failed job's poll with an HTTP error status *and* the Video (an
   integer `error.code`); the client reads it as a `failed` job with its message, not as an error to retry.
 - **model names** — the compatible servers list what they serve at `GET /v1/models`; the widgets offer
