@@ -277,7 +277,8 @@ class Backend:
         )
 
     def parse_deleted(self, data: Any, video_id: str) -> DeletedVideo:
-        return DeletedVideo.model_validate(data)
+        gone = DeletedVideo.model_validate(data)
+        return gone if gone.stopped is not None else gone.model_copy(update={"stopped": self.delete_stops_render})
 
     def parse_error(
         self, status: int, body: bytes, headers: dict[str, str], *, secrets: tuple[str | None, ...] = ()

@@ -118,13 +118,15 @@ class CompatBackend(Backend):
     def parse_deleted(self, data: Any, video_id: str) -> DeletedVideo:
         """Accept OpenAI's `{id, object: "video.deleted", deleted}` and servers that answer with the
         Video itself (`status: "deleted"` on SGLang, `cancelled` after an abort on vLLM-Omni)."""
+        stopped = self.delete_stops_render
         if not isinstance(data, dict):
-            return DeletedVideo(id=video_id)
+            return DeletedVideo(id=video_id, stopped=stopped)
         if data.get("object") == "video.deleted" or "deleted" in data:
-            return DeletedVideo.model_validate({"id": video_id, **data})
+            return DeletedVideo.model_validate({"id": video_id, "stopped": stopped, **data})
         status = self.normalise_status(data.get("status"))
         return DeletedVideo(
             id=str(data.get("id") or video_id),
             deleted=status in (None, "deleted", "cancelled", "completed", "failed"),
             status=status,
+            stopped=stopped,
         )

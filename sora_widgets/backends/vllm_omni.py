@@ -29,7 +29,7 @@ import json
 import re
 from typing import Any
 
-from ..models import DeletedVideo, VideoRequest, parse_size
+from ..models import VideoRequest, parse_size
 from .base import PreparedReference, WireRequest, text_parts
 from .compat import CompatBackend, open_capabilities
 
@@ -63,9 +63,6 @@ class VllmOmniBackend(CompatBackend):
         except ValueError:
             return False
         return isinstance(data, dict) and data.get("object") == "video" and "status" in data
-
-    def parse_deleted(self, data: Any, video_id: str) -> DeletedVideo:
-        return super().parse_deleted(data, video_id).model_copy(update={"stopped": True})
 
     def create_fields(self, req: VideoRequest) -> dict[str, Any]:
         fields = super().create_fields(req)
