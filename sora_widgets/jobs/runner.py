@@ -29,6 +29,7 @@ from ..errors import GenerationFailed, InvalidRequestError, PollInterrupted, Sor
 from ..models import Video, VideoRequest
 from .budget import Budget
 from .ledger import Ledger, owner_alive
+from .quality import QualityChecks, checks_for
 from .recover import Ambiguous, NotFound, candidates_for, recent, remove_stale_parts
 from .state import (
     DOWNLOADING,
@@ -97,6 +98,11 @@ class JobRunner:
     def client(self) -> SoraClient:
         """A blocking client with the same settings (for one-off calls: list, delete, download)."""
         return self._sync
+
+    @property
+    def quality(self) -> QualityChecks:
+        """Quality signals of finished jobs (computed in the background, stored in the ledger)."""
+        return checks_for(self.ledger)
 
     def on_job(self, listener: Listener) -> None:
         """Observe every job this runner starts (the gallery and batch panels use this)."""
@@ -350,8 +356,11 @@ class JobRunner:
         self._update(job, status=DOWNLOADING, video=video, progress=100)
         remove_stale_parts(client.target_path(video.id, None, "video"))
         sink, thumb = await client.fetch(video.id)
-        return self._finish(job, status="completed", video=video, path=sink.target, thumbnail=thumb,
-                            sha256=sink.sha256, actual_cost=video.cost)
+        state = self._finish(job, status="completed", video=video, path=sink.target, thumbnail=thumb,
+                             sha256=sink.sha256, actual_cost=video.cost)
+        if state.ok:  # quality signals on a background thread: cards and %sora list find them stored
+            self.quality.check(state)
+        return state
 
     def _finish(self, job: Job, **changes: Any) -> JobState:
         # the final status written to the ledger settles the job's money (see ledger._held)
