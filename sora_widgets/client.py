@@ -27,6 +27,7 @@ from .capabilities import BackendCapabilities, require_feature
 from .errors import GenerationFailed, PollInterrupted, PollTimeout, SoraError
 from .models import Character, DeletedVideo, Fit, Video, VideoRequest
 from .results import GenerationResult
+from .videos import AsyncVideos, Videos
 
 if TYPE_CHECKING:
     from .jobs.state import JobState
@@ -51,6 +52,8 @@ class SoraClient(ClientCore):
         super().__init__(injected=http_client is not None or transport is not None, **options)
         self._http = http_client or httpx.Client(transport=transport, **self.new_http_kwargs())
         self._owns_http = http_client is None
+        #: openai-python's `client.videos` (create, poll, list, download_content, ...)
+        self.videos = Videos(self)
 
     def close(self) -> None:
         if self._owns_http:
@@ -152,8 +155,11 @@ class SoraClient(ClientCore):
     # -- content ----------------------------------------------------------------------------
     def download_content(self, video_id: str, variant: str = "video", *, index: int = 0) -> bytes:
         """The bytes of a finished job; `index` picks one output where a backend makes several."""
+        return self.content_response(video_id, variant, index).content
+
+    def content_response(self, video_id: str, variant: str = "video", index: int = 0) -> httpx.Response:
         self.target_path(video_id, None, variant)  # validates the variant
-        return self._send(self.backend.content(video_id, variant, index)).content
+        return self._send(self.backend.content(video_id, variant, index))
 
     def download(self, video_id: str, path: str | Path | None = None, *, variant: str = "video") -> Path:
         """Stream to a temp file beside `path`, verify, rename atomically. Returns the path."""
@@ -272,6 +278,8 @@ class AsyncSoraClient(ClientCore):
         super().__init__(injected=http_client is not None or transport is not None, **options)
         self._http = http_client or httpx.AsyncClient(transport=transport, **self.new_http_kwargs())
         self._owns_http = http_client is None
+        #: openai-python's `client.videos`, awaited
+        self.videos = AsyncVideos(self)
 
     async def close(self) -> None:
         if self._owns_http:
@@ -366,8 +374,16 @@ class AsyncSoraClient(ClientCore):
         return self.backend.parse_video(await self._json(wire, idempotency_key))
 
     async def download_content(self, video_id: str, variant: str = "video", *, index: int = 0) -> bytes:
+        return (await self.content_response(video_id, variant, index)).content
+
+    async def content_response(self, video_id: str, variant: str = "video", index: int = 0) -> httpx.Response:
         self.target_path(video_id, None, variant)
-        return (await self._send(self.backend.content(video_id, variant, index))).content
+        return await self._send(self.backend.content(video_id, variant, index))
+
+    async def create_character(self, video: str | Path | bytes, name: str) -> Character:
+        require_feature(self.capabilities, self.default_for("model"), "characters")
+        data = video if isinstance(video, bytes) else Path(video).read_bytes()
+        return Character.model_validate(await self._json(self.backend.character(name, data)))
 
     async def download(self, video_id: str, path: str | Path | None = None, *, variant: str = "video") -> Path:
         return (await self._download(video_id, path, variant)).target
