@@ -105,6 +105,16 @@ def _fmt(values: Sequence[Any]) -> str:
     return ", ".join(str(v) for v in values)
 
 
+def check_seconds(seconds: int, mc: ModelCapabilities, backend: str) -> None:
+    """Refuse a length the model does not offer, naming the model's own range (not a generic bound)."""
+    if mc.durations and seconds not in mc.durations:
+        raise InvalidRequestError(
+            f"{seconds} seconds is not supported by {mc.id} on {backend}",
+            param="seconds",
+            hint=f"allowed seconds: {_fmt(mc.durations)}",
+        )
+
+
 def resolve(request: VideoRequest, caps: BackendCapabilities) -> VideoRequest:
     """Fill the backend's defaults into `request` and check every field against the model.
 
@@ -122,12 +132,7 @@ def resolve(request: VideoRequest, caps: BackendCapabilities) -> VideoRequest:
             hint="shorten the prompt",
         )
     seconds = request.seconds if request.seconds is not None else mc.seconds_default
-    if mc.durations and seconds not in mc.durations:
-        raise InvalidRequestError(
-            f"{seconds} seconds is not supported by {mc.id} on {caps.backend}",
-            param="seconds",
-            hint=f"allowed seconds: {_fmt(mc.durations)}",
-        )
+    check_seconds(seconds, mc, caps.backend)
     changes["seconds"] = seconds
     if request.resolution or request.aspect_ratio:
         _check_choice(request.resolution, mc.resolutions, "resolution", mc.id)

@@ -21,6 +21,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .capabilities import BackendCapabilities, check_seconds
 from .errors import InvalidRequestError
 from .models import VideoRequest, parse_size
 
@@ -96,13 +97,17 @@ HINTS.update({"aspect_ratio": HINTS["aspect"], "input_reference": HINTS["ref"], 
               "audio": "write --audio or --no-audio"})
 
 
+E = TypeVar("E", bound=InvalidRequestError)
+
+
 class RequestOptions(BaseModel):
     """The request part of an option line, as typed text or values; one attribute per `PARAMS` row."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
     model: str | None = None
-    seconds: int | None = Field(default=None, ge=1, le=120)
+    #: no bounds here: the model's own lengths are checked in `build_request`, so `-s 999` names them
+    seconds: int | None = None
     size: str | None = None
     resolution: str | None = None
     aspect: str | None = None
@@ -162,6 +167,22 @@ class RequestOptions(BaseModel):
         return {k: v for k, v in out.items() if v is not None and v != {}}
 
 
+def build_request(
+    prompt: str, fields: dict[str, Any], caps: BackendCapabilities | None, cls: type[E], **how: Any
+) -> VideoRequest:
+    """A validated `VideoRequest` from option values, or one line of `cls`: lengths are checked against
+    the model first, so an impossible one is reported with the model's own range."""
+    if caps is not None and isinstance(fields.get("seconds"), int):
+        try:
+            check_seconds(fields["seconds"], caps.model(fields.get("model")), caps.backend)
+        except InvalidRequestError as exc:
+            raise cls(exc.message, param="seconds", hint=exc.hint) from None
+    try:
+        return VideoRequest.model_validate({"prompt": prompt, **fields})
+    except ValidationError as exc:
+        raise usage_error(exc, cls, **how) from None
+
+
 def option_words(request: VideoRequest) -> list[str]:
     """The option words that reproduce `request` (shell-quoted; the prompt is not among them).
 
@@ -194,9 +215,6 @@ def _words(p: Param, request: VideoRequest) -> Iterator[str]:
         yield from (p.flag, shlex.quote(json.dumps(value, separators=(",", ":"), sort_keys=True)))
     else:
         yield from (p.flags[0] if len(p.flags[0]) == 2 else p.flag, shlex.quote(str(value)))
-
-
-E = TypeVar("E", bound=InvalidRequestError)
 
 
 def usage_error(exc: ValidationError, cls: type[E], *, hints: dict[str, str] | None = None,

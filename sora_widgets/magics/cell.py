@@ -20,13 +20,12 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 from ..errors import GenerationFailed, PollInterrupted, SoraError
 from ..models import VideoRequest
+from ..request_table import build_request
 from .display import Progress, Text, remember
 from .interpolation import interpolate
-from .parser import CellArgs, MagicUsageError, parse_cell_line, usage_from_validation
+from .parser import _HINTS, FLAG_OF, CellArgs, MagicUsageError, parse_cell_line
 
 if TYPE_CHECKING:
     from ..jobs import JobRunner
@@ -66,10 +65,8 @@ class Cell:
         op, parent = args.operation
         if op != "create" and parent and not fields.get("model"):
             fields["model"] = runner.source_model(parent)  # a follow-up keeps the source's model
-        try:
-            request = VideoRequest.model_validate({"prompt": prompt, **fields})
-        except ValidationError as exc:
-            raise usage_from_validation(exc) from None
+        request = build_request(prompt, fields, runner.capabilities, MagicUsageError, hints=_HINTS, flag_of=FLAG_OF,
+                                default_hint="%sora help lists the options")
         req, cost = runner.prepare(request)
         return req, cost * args.variations
 
