@@ -12,12 +12,10 @@ nothing and sends nothing.
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 import uuid
 from collections.abc import Callable, MutableMapping
 from concurrent.futures import TimeoutError as FutureTimeout
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import GenerationFailed, PollInterrupted, SoraError
@@ -213,25 +211,14 @@ def failure(state: JobState) -> None:
 
 
 def save_copies(results: list[GenerationResult], out: str) -> None:
-    """`-o PATH`: copy each video there (a folder when PATH ends in / or is one; numbered files
-    for variations) and point the result at the copy. The ledger keeps the original."""
-    target = Path(out).expanduser()
-    as_dir = out.endswith(("/", "\\")) or target.is_dir()
-    for i, result in enumerate(results):
-        if as_dir:
-            dest = target / result.path.name
-        elif len(results) > 1:
-            dest = target.with_name(f"{target.stem}-{i + 1}{target.suffix or '.mp4'}")
-        else:
-            dest = target if target.suffix else target.with_suffix(".mp4")
-        try:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(result.path, dest)
-        except OSError as exc:
-            raise SoraError(f"could not save {result.id} to {dest}: {exc.strerror or exc}",
-                            hint=f"the video is still at {result.relpath()}; pick another -o path") from None
-        result.extra["saved_from"] = result.relpath()
-        result.path = dest.resolve()
+    """`-o PATH`: copy each video there (see `save_as.targets`) and point the result at the copy.
+    The ledger keeps the original."""
+    from ..save_as import copy_to, targets
+
+    for result, dest in zip(results, targets(out, [r.path.name for r in results]), strict=True):
+        kept = result.relpath()
+        result.path = copy_to(result.path, dest, what=result.id, kept=kept)
+        result.extra["saved_from"] = kept
 
 
 # -- dry run -----------------------------------------------------------------------------------

@@ -308,10 +308,12 @@ def _scan_out(rest: str) -> tuple[dict[str, Any], list[str]]:
 
 def _download_target(out: str | None) -> Path | None:
     """`-o` for downloads: a folder (ends in / or exists) gets the video inside; a bare name gets .mp4."""
+    from ..save_as import is_folder
+
     if not out:
         return None
     path = Path(out).expanduser()
-    if out.endswith(("/", "\\")) or path.is_dir():
+    if is_folder(out):
         path.mkdir(parents=True, exist_ok=True)
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
