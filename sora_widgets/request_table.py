@@ -183,16 +183,21 @@ def build_request(
         raise usage_error(exc, cls, **how) from None
 
 
-def option_words(request: VideoRequest) -> list[str]:
+def option_words(request: VideoRequest, *, magic: bool = False) -> list[str]:
     """The option words that reproduce `request` (shell-quoted; the prompt is not among them).
 
     References travel as paths or http(s) URLs; bytes and data URLs cannot be written as text and
-    are left out (with the fit that only matters with them)."""
+    are left out. `magic=True` doubles braces, which `%%sora` reads as `{variable}` otherwise."""
     words: list[str] = []
     for p in PARAMS:
         for word in _words(p, request):
-            words.append(word)
+            words.append(escape_braces(word) if magic else word)
     return words
+
+
+def escape_braces(text: str) -> str:
+    """Text that `%%sora`'s `{name}` interpolation gives back unchanged."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _words(p: Param, request: VideoRequest) -> Iterator[str]:
@@ -204,17 +209,24 @@ def _words(p: Param, request: VideoRequest) -> Iterator[str]:
             yield p.flag if value else str(p.off_flag)
     elif p.kind == "ref":
         if value.kind == "path" and value.path is not None:
-            yield from (p.flag, shlex.quote(str(value.path)))
+            yield from _pair(p, str(value.path))
         elif value.kind == "url" and value.url and not value.url.startswith("data:"):
-            yield from (p.flag, shlex.quote(value.url))
+            yield from _pair(p, value.url)
     elif p.field == "fit":
-        ref = request.input_reference
-        if value != "cover" and ref is not None and ref.kind in ("path", "url"):
-            yield from (p.flag, value)
+        if value != "cover":
+            yield from _pair(p, value)
     elif p.kind == "json":
-        yield from (p.flag, shlex.quote(json.dumps(value, separators=(",", ":"), sort_keys=True)))
+        yield from _pair(p, json.dumps(value, separators=(",", ":"), sort_keys=True))
     else:
-        yield from (p.flags[0] if len(p.flags[0]) == 2 else p.flag, shlex.quote(str(value)))
+        yield from _pair(p, str(value))
+
+
+def _pair(p: Param, value: str) -> list[str]:
+    """`-s 8`; a value that starts with "-" is joined to its flag (`--avoid=-x`) so no parser takes
+    it for an option."""
+    if value.startswith("-"):
+        return [f"{p.flag}={shlex.quote(value)}"]
+    return [p.flags[0] if len(p.flags[0]) == 2 else p.flag, shlex.quote(value)]
 
 
 def usage_error(exc: ValidationError, cls: type[E], *, hints: dict[str, str] | None = None,

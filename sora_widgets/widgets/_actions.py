@@ -6,7 +6,7 @@ import shlex
 from pathlib import Path
 
 from ..models import VideoRequest
-from ..request_table import option_words
+from ..request_table import escape_braces, option_words
 
 
 def sora_cell(request: VideoRequest, *, op: str = "create", parent_id: str | None = None,
@@ -18,8 +18,8 @@ def sora_cell(request: VideoRequest, *, op: str = "create", parent_id: str | Non
         opts.append(f"--backend {shlex.quote(backend)}")
     if op != "create" and parent_id:
         opts.append(f"--{op} {shlex.quote(parent_id)}")
-    head = " ".join(["%%sora", *opts, *option_words(request)])
-    return f"{head}\n{request.prompt}"
+    head = " ".join(["%%sora", *opts, *option_words(request, magic=True)])
+    return f"{head}\n{escape_braces(request.prompt)}"
 
 
 def save_last_frame(video: Path) -> Path:
