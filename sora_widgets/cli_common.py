@@ -47,9 +47,9 @@ def exit_code(exc: BaseException) -> int:
         return CONFIG
     if isinstance(exc, (e.InvalidRequestError, ValueError)):
         return USAGE
-    if isinstance(exc, e.GenerationFailed):
+    if isinstance(exc, e.GenerationFailedError):
         return FAILED
-    if isinstance(exc, (e.APIStatusError, e.APIConnectionError, e.DownloadError, e.PollTimeout)):
+    if isinstance(exc, (e.APIStatusError, e.APIConnectionError, e.DownloadError, e.PollTimeoutError)):
         return SERVER
     if isinstance(exc, OSError):
         return LOCAL_FILE

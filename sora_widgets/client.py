@@ -24,7 +24,7 @@ import httpx
 from ._base_client import AtomicDownload, ClientCore, ProgressCallback
 from .backends import WireRequest
 from .capabilities import BackendCapabilities, require_feature
-from .errors import GenerationFailed, PollInterrupted, PollTimeout, SoraError
+from .errors import GenerationFailedError, PollInterrupted, PollTimeoutError, SoraError
 from .models import Character, DeletedVideo, Fit, Video, VideoRequest
 from .results import GenerationResult
 from .videos import AsyncVideos, Videos
@@ -199,7 +199,7 @@ class SoraClient(ClientCore):
         interval: float | None = None,
     ) -> Video:
         """Wait until the job is finished (completed, failed, ...) and return it; never raises on
-        `failed` — check `video.ok`. Raises `PollTimeout` after `timeout` (default: settings)."""
+        `failed` — check `video.ok`. Raises `PollTimeoutError` after `timeout` (default: settings)."""
         start = time.monotonic()
         deadline = start + (timeout if timeout is not None else self.settings.poll_timeout)
         try:
@@ -212,7 +212,7 @@ class SoraClient(ClientCore):
                     return video
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise PollTimeout(video_id, time.monotonic() - start)
+                    raise PollTimeoutError(video_id, time.monotonic() - start)
                 time.sleep(min(self.poll_delay(response, interval), remaining))
         except KeyboardInterrupt:
             raise PollInterrupted(video_id) from None
@@ -232,7 +232,7 @@ class SoraClient(ClientCore):
     ) -> GenerationResult:
         """Create, wait, download: the finished MP4 (and its thumbnail) on disk.
 
-        Raises `GenerationFailed` (with the server's `code`, e.g. moderation_blocked) if the job fails.
+        Raises `GenerationFailedError` (with the server's `code`, e.g. moderation_blocked) if the job fails.
         """
         request = prompt if isinstance(prompt, VideoRequest) else None
         if request is None:
@@ -242,7 +242,7 @@ class SoraClient(ClientCore):
         video = self.create_and_poll(req, timeout=timeout, on_progress=on_progress,
                                      idempotency_key=fields.get("idempotency_key"))
         if not video.ok:
-            raise GenerationFailed(video)
+            raise GenerationFailedError(video)
         return self.result_for(req, video, *self.fetch(video.id, path))
 
     def resume(self) -> builtins.list[JobState]:
@@ -432,7 +432,7 @@ class AsyncSoraClient(ClientCore):
                 return video
             remaining = deadline - loop.time()
             if remaining <= 0:
-                raise PollTimeout(video_id, loop.time() - start)
+                raise PollTimeoutError(video_id, loop.time() - start)
             await asyncio.sleep(min(self.poll_delay(response, interval), remaining))
 
     async def create_and_poll(
@@ -456,7 +456,7 @@ class AsyncSoraClient(ClientCore):
         video = await self.create_and_poll(req, timeout=timeout, on_progress=on_progress,
                                            idempotency_key=fields.get("idempotency_key"))
         if not video.ok:
-            raise GenerationFailed(video)
+            raise GenerationFailedError(video)
         return self.result_for(req, video, *await self.fetch(video.id, path))
 
     async def resume(self) -> builtins.list[JobState]:

@@ -190,8 +190,10 @@ class VideoRequest(BaseModel):
         return out
 
 
-class VideoError(BaseModel):
-    """The `error` object of a failed job (`moderation_blocked`, `internal_error`, ...)."""
+class VideoFailure(BaseModel):
+    """Why a job failed: the `error` object of a failed job (`moderation_blocked`, `internal_error`, ...).
+
+    Data, not an exception (the exceptions live in `errors.py`); `VideoError` is its deprecated old name."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -216,7 +218,7 @@ class Video(BaseModel):
     size: str | None = None
     seconds: int | None = None
     remixed_from_video_id: str | None = None
-    error: VideoError | None = None
+    error: VideoFailure | None = None
     #: lineage beyond remix: the job this one edits/extends, when the backend says so
     source_video_id: str | None = None
     #: actual cost in USD when the backend reports one (OpenRouter `usage.cost`)
@@ -282,3 +284,13 @@ class Character(BaseModel):
     id: str | None = None
     name: str | None = None
     created_at: int | None = None
+
+
+def __getattr__(name: str) -> Any:
+    if name == "VideoError":  # renamed: it is data, and `except VideoError` caught nothing
+        import warnings
+
+        warnings.warn("sora_widgets.VideoError is deprecated; use VideoFailure (the exceptions are in "
+                      "sora_widgets.errors)", DeprecationWarning, stacklevel=2)
+        return VideoFailure
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

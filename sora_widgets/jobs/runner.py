@@ -24,7 +24,7 @@ import httpx
 from ..capabilities import BackendCapabilities, estimate_cost
 from ..client import AsyncSoraClient, SoraClient
 from ..config import Settings
-from ..errors import GenerationFailed, InvalidRequestError, PollInterrupted, SoraError
+from ..errors import GenerationFailedError, InvalidRequestError, PollInterrupted, SoraError
 from ..models import Video, VideoRequest
 from .budget import Budget
 from .ledger import Ledger
@@ -273,7 +273,7 @@ class JobRunner:
                 video = await (self._attach(client, job) if attach else self._create(client, job))
                 video = await client.poll(video.id, on_progress=lambda v: self._on_video(job, v))
                 if not video.ok:
-                    err = GenerationFailed(video)
+                    err = GenerationFailedError(video)
                     return self._finish(job, status=video.status, video=video, error=str(err), error_code=err.code)
                 return await self._download(client, job, video)
         except asyncio.CancelledError:

@@ -18,7 +18,7 @@ from collections.abc import Callable, MutableMapping
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING, Any
 
-from ..errors import GenerationFailed, PollInterrupted, SoraError
+from ..errors import GenerationFailedError, PollInterrupted, SoraError
 from ..models import VideoRequest
 from ..request_table import build_request
 from .display import Progress, Text, remember
@@ -197,10 +197,10 @@ def result_of(state: JobState) -> GenerationResult:
 
 
 def failure(state: JobState) -> None:
-    """A job that ended without a video: one line on stderr; `%tb` shows a GenerationFailed."""
+    """A job that ended without a video: one line on stderr; `%tb` shows a GenerationFailedError."""
     exc: SoraError
     if state.video is not None and not state.video.ok:
-        exc = GenerationFailed(state.video)
+        exc = GenerationFailedError(state.video)
     else:
         exc = SoraError(state.error or f"job {state.video_id or state.key} ended {state.status}")
     text = state.error or str(exc)

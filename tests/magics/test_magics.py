@@ -118,7 +118,7 @@ def test_failed_generation_is_one_line_and_tb_works(shell: Any, server: Any) -> 
     line = ran.err_lines[0]
     assert line.startswith("sora: video ") and "moderation" in line and " — " in line
     tb = run(shell, "%tb")
-    assert "GenerationFailed" in tb.stdout
+    assert "GenerationFailedError" in tb.stdout
 
 
 def test_error_keeps_traceback_for_tb(shell: Any) -> None:
