@@ -204,21 +204,6 @@ def _offered_by(caps: BackendCapabilities, feature: str) -> str:
     return f"no model on {caps.backend} offers it; see `sora_widgets.backends.BACKENDS` for others"
 
 
-def require_feature(caps: BackendCapabilities, model: str | None, feature: str) -> ModelCapabilities:
-    """Refuse remix/edit/extend/characters before sending when the model lacks it."""
-    mc = caps.model(model)
-    if not mc.supports(feature):
-        from .backends import backends_offering
-
-        others = backends_offering(feature)
-        raise UnsupportedFeatureError(
-            f"{feature} is not available for {mc.id} on the {caps.backend} backend",
-            param=feature,
-            hint=f"backends that offer {feature}: {', '.join(others) or 'none'}",
-        )
-    return mc
-
-
 def estimate_cost(request: VideoRequest, caps: BackendCapabilities, variations: int = 1) -> float:
     """USD estimate for `variations` generations of `request` (0.0 for free backends)."""
     mc = caps.model(request.model)

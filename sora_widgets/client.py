@@ -23,7 +23,8 @@ import httpx
 
 from ._base_client import AtomicDownload, ClientCore, ProgressCallback
 from .backends import WireRequest
-from .capabilities import BackendCapabilities, require_feature
+from .backends.registry import require_feature
+from .capabilities import BackendCapabilities
 from .errors import GenerationFailedError, PollInterrupted, PollTimeoutError, SoraError
 from .models import Character, DeletedVideo, Fit, Video, VideoRequest
 from .results import GenerationResult

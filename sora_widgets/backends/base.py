@@ -7,7 +7,7 @@ adapter's `parse_*` methods, which return the canonical models of `sora_widgets.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -76,6 +76,14 @@ class WireRequest:
     creates: bool = False
 
 
+#: which backend kinds offer a feature, for error hints; `registry` (which imports this module) installs it
+_offering: list[Callable[[str], list[str]]] = [lambda feature: []]
+
+
+def install_offering_lookup(lookup: Callable[[str], list[str]]) -> None:
+    _offering[0] = lookup
+
+
 class Backend:
     """Base adapter for the OpenAI Videos dialect; other dialects override what differs."""
 
@@ -127,9 +135,7 @@ class Backend:
         """Refuse, before anything is sent, an operation this server does not have at all."""
         if operation in self.operations:
             return
-        from . import backends_offering  # the registry imports this module
-
-        others = backends_offering(operation)
+        others = _offering[0](operation)
         raise UnsupportedFeatureError(
             f"{operation} is not available on the {self.kind} backend",
             param=operation,

@@ -154,7 +154,7 @@ def _backend_row(name: str, backend: Backend, profile: Mapping[str, Any] | None,
 
 def describe_backends(*, profiles: bool = True) -> list[dict[str, Any]]:
     """Every registered backend kind, then every profile in `profiles.toml` (with its kind)."""
-    from . import ALIASES, BACKENDS, backend_for, make_backend
+    from .registry import ALIASES, BACKENDS, backend_for, make_backend
 
     rows = []
     for kind in BACKENDS:

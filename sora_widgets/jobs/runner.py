@@ -175,7 +175,7 @@ class JobRunner:
     def _check_feature(self, op: str, parent_id: str | None, model: str | None) -> None:
         if not parent_id:
             raise InvalidRequestError(f"{op} needs the id of the source video", param="parent_id")
-        from ..capabilities import require_feature
+        from ..backends.registry import require_feature
 
         require_feature(self.capabilities, model or self.settings.model, op)
 

@@ -135,7 +135,7 @@ class Cell:
 def preflight(runner: JobRunner, request: VideoRequest, op: str) -> None:
     """Local checks that need the backend: the endpoint and key, and the remix/edit/extend feature."""
     if op != "create":
-        from ..capabilities import require_feature
+        from ..backends.registry import require_feature
 
         require_feature(runner.capabilities, request.model, op)
     runner.client.endpoint()  # no key / no base URL: one line, nothing sent (starts the local server)
