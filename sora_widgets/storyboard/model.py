@@ -16,7 +16,7 @@ I/O; the model itself stays plain, serialisable data. The cell syntax is in `_sy
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_serializer, field_validator, model_validator
 
@@ -24,6 +24,7 @@ from ..models import Fit, ImageReference, VideoRequest, parse_size
 from ..prompt.findings import Finding
 from ..prompt.structured import Prompt
 from . import _weave
+from ._continuity import Continuity
 
 if TYPE_CHECKING:
     from ..capabilities import ModelCapabilities
@@ -33,8 +34,6 @@ if TYPE_CHECKING:
     from .stitch import StitchResult
     from .widget import StoryboardWidget
 
-Continuity = Literal["independent", "chain", "extend"]
-CONTINUITIES: tuple[Continuity, ...] = ("independent", "chain", "extend")
 
 
 def _short_id() -> str:
@@ -215,9 +214,9 @@ class Storyboard(BaseModel):
         Per shot also `ref=PATH` / `reference:`, `title:`, `#ID`, and structured-prompt field lines
         (`subject:`, `action:`, `shot:`, ...). Errors are one line naming the line number.
         """
-        from ._syntax import parse
+        from ._syntax import Kinds, parse
 
-        return parse(text)
+        return parse(text, Kinds(board=cls, shot=Shot, bible=Bible))
 
     def to_text(self) -> str:
         """This storyboard in the cell syntax (`parse(board.to_text())` gives it back)."""
@@ -344,7 +343,7 @@ class Storyboard(BaseModel):
         """The storyboard saved in the ledger group `group_id` (e.g. in a new kernel), bound to `runner`."""
         from .run import load
 
-        return load(group_id, runner)
+        return load(cls, group_id, runner)
 
     def widget(self, runner: JobRunner | None = None) -> StoryboardWidget:
         from .widget import StoryboardWidget

@@ -396,10 +396,9 @@ class Production:
         return result
 
 
-def load(group_id: str, runner: JobRunner | None = None) -> Storyboard:
-    """The storyboard recorded in ledger group `group_id`, bound to a `Production` on `runner`."""
-    from .model import Storyboard
-
+def load(board_cls: type[Storyboard], group_id: str, runner: JobRunner | None = None) -> Storyboard:
+    """The storyboard recorded in ledger group `group_id`, bound to a `Production` on `runner`
+    (`board_cls` is passed in by `Storyboard.load`, so this module never imports the model)."""
     if runner is None:
         from ..jobs import default_runner
 
@@ -410,7 +409,7 @@ def load(group_id: str, runner: JobRunner | None = None) -> Storyboard:
         raise InvalidRequestError(f"no storyboard {group_id!r} in the ledger ({where})",
                                   hint="use the same output_dir as the run that made it")
     data = group["data"]
-    board = Storyboard.model_validate(data["storyboard"])
+    board = board_cls.model_validate(data["storyboard"])
     production = board.production(runner)
     production.lineage = dict(data.get("takes") or {})
     production.last_stitch = data.get("stitch")
