@@ -141,7 +141,7 @@ class Parameters(w.VBox):
                 return self._capabilities_for(backend)
             if self.runner is not None and self.runner.backend == backend:
                 return self.runner.capabilities
-            from .studio import runner_for
+            from ._runners import runner_for
 
             # a runner reads the backend's catalog when it has one (OpenRouter), else its declarations
             return runner_for(backend).capabilities

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ..errors import SoraError
+from ._runners import runner_for
 from ._style import button, esc, section, show, stylesheet
 from .card import JobCard
 from .composer import Composer
@@ -27,19 +28,6 @@ if TYPE_CHECKING:
     from ..capabilities import BackendCapabilities
     from ..jobs import Job, JobRunner
     from ..prompt.structured import Prompt
-
-
-def runner_for(backend: str | None = None, output_dir: Path | None = None) -> JobRunner:
-    """The shared default runner (also used by the magics) when it serves `backend`, else a new
-    runner for `backend` writing to `output_dir` (default: the shared runner's folder)."""
-    from ..config import Settings
-    from ..jobs import JobRunner, default_runner
-
-    shared = default_runner()
-    if (backend is None or backend == shared.backend) and output_dir is None:
-        return shared
-    folder = output_dir if output_dir is not None else shared.settings.output_dir
-    return JobRunner(Settings().with_(backend=backend or shared.backend, output_dir=folder))
 
 
 class Studio(w.VBox):
