@@ -150,9 +150,17 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+#: Cycles being removed by another branch, named so none can join them unnoticed: `client.resume()`
+#: imports the job runner (issue 14 moves resume to the jobs). Delete the entry when it lands; the
+#: test fails if the cycle grows, changes, or is gone while still listed.
+PENDING: list[list[str]] = [["sora_widgets.client", "sora_widgets.jobs", "sora_widgets.jobs.runner"]]
+
+
 def test_no_import_cycles_counting_function_level_imports() -> None:
     graph = import_graph()
     found = cycles(graph)
+    assert [c for c in PENDING if c not in found] == [], "a pending cycle is gone: remove it from PENDING"
+    found = [c for c in found if c not in PENDING]
     detail = ["  " + " <-> ".join(c) + "\n    " + "\n    ".join(
         f"{m} -> {sorted(graph[m] & set(c))}" for m in c) for c in found]
     assert not found, "import cycles:\n" + "\n".join(detail)
