@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from .cli_common import (
@@ -60,6 +59,7 @@ def build(runner: JobRunner, args: argparse.Namespace) -> tuple[VideoRequest, fl
     from pydantic import ValidationError
 
     from .errors import InvalidRequestError
+    from .jobs.policy import follow_up_fields
     from .request_table import RequestOptions, build_request, usage_error
 
     if not args.prompt.strip():
@@ -74,8 +74,7 @@ def build(runner: JobRunner, args: argparse.Namespace) -> tuple[VideoRequest, fl
         raise usage_error(exc, InvalidRequestError) from None
     fields = options.request_fields()
     op, parent = _operation(args)
-    if op != "create" and parent and not fields.get("model"):
-        fields["model"] = runner.source_model(parent)  # a follow-up keeps the source's model
+    fields = follow_up_fields(runner, fields, op, parent)  # a follow-up keeps the source's model
     request = build_request(args.prompt, fields, runner.capabilities, InvalidRequestError)
     req, cost = runner.prepare(request)
     return req, cost * args.variations, op, parent
@@ -95,11 +94,9 @@ def run(args: argparse.Namespace) -> int:
         print_json({"backend": runner.backend, "operation": op, "parent_id": parent, "request": request.summary(),
                     "variations": args.variations, "estimated_cost": cost})
         return OK
-    requests = runner.variations(request, args.variations)
-    many = len(requests) > 1
-    jobs = runner.submit_many(requests, op=op, parent_id=parent, background=True,
-                              labels=[f"variation {i + 1}" for i in range(len(requests))] if many else None,
-                              group_id=f"cli-{uuid.uuid4().hex[:10]}" if many else None)
+    from .jobs.policy import submit_variations
+
+    jobs = submit_variations(runner, request, args.variations, op=op, parent_id=parent, background=True)
     progress = Progress()
     try:
         states = [runner.wait(job, on_update=progress) for job in jobs]

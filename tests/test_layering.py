@@ -173,3 +173,35 @@ def test_the_cycle_check_can_fail() -> None:
     # a function-level import is seen too (videos.py imports the client only for type checking)
     assert "sora_widgets.client" not in graph["sora_widgets.videos"]
     assert "sora_widgets.server.embedded" in graph["sora_widgets._base_client"]  # inside a function
+
+
+# -- views touch nothing private of the job layer (DESIGN rule 9) ---------------------------------
+VIEWS = sorted([*(PACKAGE / "widgets").glob("*.py"), *(PACKAGE / "magics").glob("*.py"),
+                *(PACKAGE / "storyboard").glob("*.py"), *PACKAGE.glob("cli*.py")])
+JOB_NAMES = {"jobs", "runner", "job", "JobRunner", "Job", "ledger", "budget"}
+
+
+def _private_job_access(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and "jobs" in node.module.split("."):
+            found += [f"import {a.name}" for a in node.names if a.name.startswith("_")]
+        elif isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+            owner = node.value
+            name = owner.id if isinstance(owner, ast.Name) else owner.attr if isinstance(owner, ast.Attribute) else ""
+            if name in JOB_NAMES or name.endswith("runner"):
+                found.append(f"{name}.{node.attr} (line {node.lineno})")
+    return found
+
+
+@pytest.mark.parametrize("path", VIEWS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_views_touch_nothing_private_of_the_jobs(path: Path) -> None:
+    assert _private_job_access(path) == []
+
+
+def test_the_private_access_scan_sees_what_it_looks_for(tmp_path: Path) -> None:
+    sample = tmp_path / "view.py"
+    sample.write_text("from ..jobs.runner import _state_from_row\nx = jobs._OVERRIDES\ny = job._loop\n"
+                      "z = self.runner._start\n")
+    assert _private_job_access(sample) == ["import _state_from_row", "jobs._OVERRIDES (line 2)",
+                                           "job._loop (line 3)", "runner._start (line 4)"]

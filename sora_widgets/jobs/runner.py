@@ -28,6 +28,7 @@ from ..errors import GenerationFailedError, InvalidRequestError, PollInterrupted
 from ..models import Video, VideoRequest
 from .budget import Budget
 from .ledger import Ledger
+from .policy import follow_up_request
 from .state import DOWNLOADING, INTERRUPTED, SUBMITTING, UNKNOWN, Job, JobState, Listener
 
 OPS = ("create", "remix", "edit", "extend")
@@ -140,9 +141,8 @@ class JobRunner:
         if op not in OPS:
             raise InvalidRequestError(f"unknown operation {op!r}", hint=f"use one of: {', '.join(OPS)}")
         if op != "create" and parent_id:
-            # a follow-up inherits the source's model unless told otherwise
-            source_model = self.source_model(parent_id)
-            requests = [_with_model(r, source_model) for r in requests]
+            # a follow-up keeps the source's model (the one place that decides it: policy.py)
+            requests = [follow_up_request(self, r, op, parent_id) for r in requests]
         prepared = [self.prepare(r) for r in requests]
         if op != "create":
             self._check_feature(op, parent_id, prepared[0][0].model if prepared else None)
@@ -382,14 +382,6 @@ class _Unknown(SoraError):
             "could not find this job on the server, and it was not created again (that could bill twice)",
             hint="submit it again if you still want it",
         )
-
-
-def _with_model(request: VideoRequest | str, model: str | None) -> VideoRequest | str:
-    if model is None:
-        return request
-    if isinstance(request, str):
-        return VideoRequest(prompt=request, model=model)
-    return request if request.model else request.with_(model=model)
 
 
 def _live(video: Video) -> str:

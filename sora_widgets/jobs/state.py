@@ -153,6 +153,11 @@ class Job:
         if state.done and not self._future.done():
             self._future.set_result(state)
 
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop | None:
+        """The event loop the job runs on (None until it started)."""
+        return self._loop
+
     def attach(self, task: asyncio.Task[JobState], loop: asyncio.AbstractEventLoop) -> None:
         self._task, self._loop = task, loop
         if self._cancel_requested:  # cancel() came before the task existed (background start)

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import json
 import sys
-import uuid
 from collections.abc import Callable, MutableMapping
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING, Any
 
 from ..errors import GenerationFailedError, PollInterrupted, SoraError
+from ..jobs.policy import follow_up_fields, submit_variations
 from ..models import VideoRequest
 from ..request_table import build_request
 from .display import Progress, Text, remember
@@ -61,8 +61,7 @@ class Cell:
         """A complete, validated request and its cost estimate (no network for static catalogs)."""
         fields = args.request_fields()
         op, parent = args.operation
-        if op != "create" and parent and not fields.get("model"):
-            fields["model"] = runner.source_model(parent)  # a follow-up keeps the source's model
+        fields = follow_up_fields(runner, fields, op, parent)  # a follow-up keeps the source's model
         request = build_request(prompt, fields, runner.capabilities, MagicUsageError, hints=_HINTS, flag_of=FLAG_OF,
                                 default_hint="%sora help lists the options")
         req, cost = runner.prepare(request)
@@ -84,11 +83,8 @@ class Cell:
         if args.dry_run:
             return dry_run(runner, args, request, cost)
         preflight(runner, request, op)
-        requests = runner.variations(request, args.variations)
-        group = f"magic-{uuid.uuid4().hex[:10]}" if len(requests) > 1 else None
-        labels = [f"variation {i + 1}" for i in range(len(requests))] if len(requests) > 1 else None
-        jobs = runner.submit_many(requests, op=op, parent_id=parent, labels=labels, group_id=group,
-                                  background=not args.no_wait)
+        jobs = submit_variations(runner, request, args.variations, op=op, parent_id=parent,
+                                 background=not args.no_wait)
         if args.no_wait:
             return self._no_wait(jobs, runner, args)
         states = wait(jobs, in_kernel=self.in_kernel)

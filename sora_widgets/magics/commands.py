@@ -213,7 +213,7 @@ class Commands:
 
             apply_config(changes)
         runner = jobs.default_runner()
-        overrides = dict(jobs._OVERRIDES)
+        overrides = jobs.overrides()
         lines = [f"{k} = {v}" + ("   (set by %sora config)" if k in overrides else "")
                  for k, v in runner.settings.masked().items()]
         return Text("effective settings:\n" + "\n".join(f"  {line}" for line in lines), data=runner.settings.masked())

@@ -315,21 +315,14 @@ class Production:
         return target
 
     def _attach(self, index: int) -> Job:
-        """Resume one take. `JobRunner.resume()` would resume *every* unfinished job of the backend;
-        a storyboard resumes only its own, so this drives the runner's resume path for one row."""
-        from ..jobs.runner import _state_from_row
-
+        """Resume one take (only this storyboard's own, not every unfinished job of the backend)."""
         take = self.current()[index]
         assert take is not None
-        row = self.ledger.get(take.key)
-        assert row is not None
-        runner: Any = self.runner
-        job = Job(_state_from_row(row))
-        runner.jobs.append(job)
-        for listener in runner._listeners:
-            listener(job.state)
-        runner._start(job, runner._execute(job, attach=True), background=True)
-        return self._watch(self.board.shots[index].id, job)
+        jobs = self.runner.resume([take.key], background=True)
+        if not jobs:
+            raise SoraError(f"shot {index + 1}'s job {take.key} cannot be resumed on the {self.runner.backend} backend",
+                            hint="run the storyboard with the runner (backend, output folder) that started it")
+        return self._watch(self.board.shots[index].id, jobs[0])
 
     # -- files and the ledger group -----------------------------------------------------------
     def folder(self) -> Path:
