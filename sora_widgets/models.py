@@ -15,8 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 MAX_PROMPT_CHARS = 32000
 
-#: statuses every backend is mapped onto; unknown values are kept as they came
-KNOWN_STATUSES = ("queued", "in_progress", "completed", "failed", "cancelled", "expired")
 TERMINAL_STATUSES = frozenset({"completed", "failed", "cancelled", "expired", "deleted"})
 
 Variant = Literal["video", "thumbnail", "spritesheet"]
@@ -219,8 +217,6 @@ class Video(BaseModel):
     seconds: int | None = None
     remixed_from_video_id: str | None = None
     error: VideoFailure | None = None
-    #: lineage beyond remix: the job this one edits/extends, when the backend says so
-    source_video_id: str | None = None
     #: actual cost in USD when the backend reports one (OpenRouter `usage.cost`)
     cost: float | None = None
 

@@ -100,6 +100,15 @@ HINTS.update({"aspect_ratio": HINTS["aspect"], "input_reference": HINTS["ref"], 
 E = TypeVar("E", bound=InvalidRequestError)
 
 
+def whole_number(v: Any) -> Any:
+    """An option's text as an int ("8" -> 8); other values pass to the field's own validation."""
+    if isinstance(v, str):
+        if not re.fullmatch(r"\s*-?\d+\s*", v):
+            raise ValueError(f"must be a whole number, got {v!r}")
+        return int(v)
+    return v
+
+
 class RequestOptions(BaseModel):
     """The request part of an option line, as typed text or values; one attribute per `PARAMS` row."""
 
@@ -121,11 +130,7 @@ class RequestOptions(BaseModel):
     @field_validator("seconds", "seed", mode="before")
     @classmethod
     def _whole_number(cls, v: Any) -> Any:
-        if isinstance(v, str):
-            if not re.fullmatch(r"\s*-?\d+\s*", v):
-                raise ValueError(f"must be a whole number, got {v!r}")
-            return int(v)
-        return v
+        return whole_number(v)
 
     @field_validator("size")
     @classmethod

@@ -18,7 +18,7 @@ from ..models import DeletedVideo, Video, VideoPage, VideoRequest
 #: every operation the client may ask an adapter for; `Backend.operations` says which a backend has
 OPERATIONS = ("create", "retrieve", "list", "delete", "content", "remix", "edit", "extend", "characters")
 
-#: status words other servers use, mapped onto the canonical ones (`models.KNOWN_STATUSES`).
+#: status words other servers use, mapped onto the canonical ones (`models.TERMINAL_STATUSES` and queued/in_progress).
 #: Matched case-insensitively; a status not listed here is kept exactly as the server sent it.
 STATUS_SYNONYMS: Mapping[str, str] = {
     "pending": "queued",

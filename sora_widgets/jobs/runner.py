@@ -63,7 +63,6 @@ class JobRunner:
         self._next_create = 0.0
         self._bg_loop: asyncio.AbstractEventLoop | None = None
         self._bg_lock = threading.Lock()
-        self._listeners: list[Listener] = []
 
     def __repr__(self) -> str:
         return f"JobRunner(backend={self.settings.backend!r}, jobs={len(self.jobs)})"
@@ -81,10 +80,6 @@ class JobRunner:
     def client(self) -> SoraClient:
         """A blocking client with the same settings (for one-off calls: list, delete, download)."""
         return self._sync
-
-    def on_job(self, listener: Listener) -> None:
-        """Observe every job this runner starts (the gallery and batch panels use this)."""
-        self._listeners.append(listener)
 
     # -- preparing --------------------------------------------------------------------------
     def prepare(self, request: VideoRequest | str, **fields: Any) -> tuple[VideoRequest, float]:
@@ -156,8 +151,6 @@ class JobRunner:
             job = Job(state)
             self._record(state, group_id=group_id)
             self.jobs.append(job)
-            for listener in self._listeners:
-                listener(state)
             self._start(job, self._execute(job), background=background)
             jobs.append(job)
         return jobs
@@ -366,8 +359,6 @@ class JobRunner:
                 continue
             job = Job(_state_from_row(row))
             self.jobs.append(job)
-            for listener in self._listeners:
-                listener(job.state)
             self._start(job, self._execute(job, attach=True), background=background)
             jobs.append(job)
         return jobs

@@ -229,13 +229,12 @@ def dry_run(runner: JobRunner, args: CellArgs, request: VideoRequest, cost: floa
         lines += ["", "wire:", *(f"  {line}" for line in wire)]
     lines += ["", "validation: " + ("ok" if not problems else "; ".join(problems))]
     findings = lint_findings(request, runner)
-    if findings is not None:
-        lines += ["", "lint:", *(f"  {f}" for f in findings)] if findings else ["", "lint: no findings"]
+    lines += ["", "lint:", *(f"  {f}" for f in findings)] if findings else ["", "lint: no findings"]
     n = args.variations
     each = cost / n if n else cost
     lines += ["", f"cost estimate: ${cost:.2f}" + (f" ({n} × ${each:.2f})" if n > 1 else "")]
     data = {"request": summary, "op": op, "parent_id": parent, "cost": cost, "problems": problems,
-            "findings": [str(f) for f in findings or []]}
+            "findings": [str(f) for f in findings]}
     return Text("\n".join(lines), data=data)
 
 
@@ -262,12 +261,10 @@ def _wire(runner: JobRunner, request: VideoRequest, op: str, parent: str | None)
     return lines, problems
 
 
-def lint_findings(request: VideoRequest, runner: JobRunner) -> list[Any] | None:
-    """The prompt linter's findings, or None when this build has no linter."""
-    try:
-        from ..prompt import lint
-    except ImportError:
-        return None
+def lint_findings(request: VideoRequest, runner: JobRunner) -> list[Any]:
+    """The prompt linter's findings for `request` on the runner's model."""
+    from ..prompt import lint
+
     try:
         caps = runner.capabilities.model(request.model)
     except SoraError:

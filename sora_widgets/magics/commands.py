@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ConfigurationError, SoraError
+from ..errors import SoraError
 from .display import Table, Text
 from .interpolation import interpolate
 from .parser import FLAGS, MagicUsageError, help_text, parse_assignments, parse_line, scan, split
@@ -239,17 +239,11 @@ class Commands:
         except SoraError:  # lint what can be linted; the cell itself will report the bad value
             request = VideoRequest(prompt=prompt)
         findings = lint_findings(request, runner)
-        if findings is None:
-            raise ConfigurationError("this build has no prompt linter", hint="update sora_widgets")
         if not findings:
             return Text("no findings", data=[])
-        try:
-            from ..prompt import format_findings
+        from ..prompt import format_findings
 
-            text = format_findings(findings)
-        except ImportError:
-            text = "\n".join(str(f) for f in findings)
-        return Text(text, data=findings)
+        return Text(format_findings(findings), data=findings)
 
     # -- helpers ---------------------------------------------------------------------------
     def _session_job(self, ident: str) -> Job | None:

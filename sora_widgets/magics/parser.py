@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from ..errors import InvalidRequestError
-from ..request_table import BY_OPTION, PARAMS, RequestOptions, usage_error
+from ..request_table import BY_OPTION, PARAMS, RequestOptions, usage_error, whole_number
 from ..request_table import FLAG_OF as TABLE_FLAG_OF
 from .interpolation import MISSING, WHOLE, interpolate, lookup
 
@@ -97,11 +97,7 @@ class CellArgs(RequestOptions):
     @field_validator("variations", mode="before")
     @classmethod
     def _whole_variations(cls, v: Any) -> Any:
-        if isinstance(v, str):
-            if not re.fullmatch(r"\s*-?\d+\s*", v):
-                raise ValueError(f"must be a whole number, got {v!r}")
-            return int(v)
-        return v
+        return whole_number(v)
 
     @field_validator("name")
     @classmethod

@@ -289,11 +289,9 @@ class Storyboard(BaseModel):
         linter's `lint_shots` with the bible's names (near-miss spellings, "the girl" for a named
         character, each shot's own checks), plus miscased bible names ("mara" for "Mara")."""
         texts = self.prompts()
-        external = _external_lint(self, texts, capabilities)
-        case_only = external is not None
-        out = external if external is not None else [[] for _ in texts]
+        out = _shot_lint(self, texts, capabilities)
         for i, text in enumerate(texts):
-            out[i].extend(_weave.name_findings(text, self.bible, case_only=case_only))
+            out[i].extend(_weave.name_findings(text, self.bible))
         missing = _weave.absent_characters(texts, self.bible)
         if missing and out:
             out[0].append(Finding(
@@ -369,13 +367,10 @@ class Storyboard(BaseModel):
         return {"text/plain": self.summary()}
 
 
-def _external_lint(board: Storyboard, texts: list[str],
-                   capabilities: ModelCapabilities | None) -> list[list[Finding]] | None:
-    """`sora_widgets.prompt.lint_shots` with the bible as its names, when the prompt package has it."""
-    try:
-        from ..prompt import lint_shots
-    except ImportError:  # pragma: no cover - an older prompt package
-        return None
+def _shot_lint(board: Storyboard, texts: list[str], capabilities: ModelCapabilities | None) -> list[list[Finding]]:
+    """`sora_widgets.prompt.lint_shots` with the bible as its names."""
+    from ..prompt import lint_shots
+
     names = {c.name: c.description for c in board.bible.characters} or None
     requests: list[VideoRequest | None] = []
     for i in range(len(texts)):
