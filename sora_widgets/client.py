@@ -26,7 +26,7 @@ from .backends import WireRequest
 from .backends.registry import require_feature
 from .capabilities import BackendCapabilities
 from .errors import GenerationFailedError, PollInterrupted, PollTimeoutError, SoraError
-from .models import Character, DeletedVideo, Fit, Video, VideoRequest
+from .models import DeletedVideo, Fit, Video, VideoCharacter, VideoRequest
 from .results import GenerationResult
 from .videos import AsyncVideos, Videos
 
@@ -148,10 +148,10 @@ class SoraClient(ClientCore):
         wire = self.feature_wire("extend", video_id, prompt, seconds)
         return self.backend.parse_video(self._json(wire, idempotency_key))
 
-    def create_character(self, video: str | Path | bytes, name: str) -> Character:
+    def create_character(self, video: str | Path | bytes, name: str) -> VideoCharacter:
         require_feature(self.capabilities, self.default_for("model"), "characters")
         data = video if isinstance(video, bytes) else Path(video).read_bytes()
-        return Character.model_validate(self._json(self.backend.character(name, data)))
+        return VideoCharacter.model_validate(self._json(self.backend.character(name, data)))
 
     # -- content ----------------------------------------------------------------------------
     def download_content(self, video_id: str, variant: str = "video", *, index: int = 0) -> bytes:
@@ -381,10 +381,10 @@ class AsyncSoraClient(ClientCore):
         self.target_path(video_id, None, variant)
         return await self._send(self.backend.content(video_id, variant, index))
 
-    async def create_character(self, video: str | Path | bytes, name: str) -> Character:
+    async def create_character(self, video: str | Path | bytes, name: str) -> VideoCharacter:
         require_feature(self.capabilities, self.default_for("model"), "characters")
         data = video if isinstance(video, bytes) else Path(video).read_bytes()
-        return Character.model_validate(await self._json(self.backend.character(name, data)))
+        return VideoCharacter.model_validate(await self._json(self.backend.character(name, data)))
 
     async def download(self, video_id: str, path: str | Path | None = None, *, variant: str = "video") -> Path:
         return (await self._download(video_id, path, variant)).target

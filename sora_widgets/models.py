@@ -274,7 +274,10 @@ class DeletedVideo(BaseModel):
     deleted: bool = True
 
 
-class Character(BaseModel):
+class VideoCharacter(BaseModel):
+    """A character made from a video (`create_character`): the API's object, not a storyboard's
+    `sora_widgets.storyboard.Character` description."""
+
     model_config = ConfigDict(extra="allow")
 
     id: str | None = None
@@ -283,6 +286,12 @@ class Character(BaseModel):
 
 
 def __getattr__(name: str) -> Any:
+    if name == "Character":  # renamed: the storyboard has its own Character
+        import warnings
+
+        warnings.warn("sora_widgets.models.Character is deprecated; use VideoCharacter", DeprecationWarning,
+                      stacklevel=2)
+        return VideoCharacter
     if name == "VideoError":  # renamed: it is data, and `except VideoError` caught nothing
         import warnings
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import UnsupportedFeatureError
-from .models import Character, DeletedVideo, Video, VideoPage
+from .models import DeletedVideo, Video, VideoCharacter, VideoPage
 
 if TYPE_CHECKING:
     from .client import AsyncSoraClient, SoraClient
@@ -321,7 +321,7 @@ class Videos:
         response = self._client.content_response(video_id, variant)
         return VideoContent(response.content, response.headers.get("content-type"))
 
-    def create_character(self, *, name: str, video: Any) -> Character:
+    def create_character(self, *, name: str, video: Any) -> VideoCharacter:
         return self._client.create_character(reference_value(video), name)
 
 
@@ -392,5 +392,5 @@ class AsyncVideos:
         response = await self._client.content_response(video_id, variant)
         return VideoContent(response.content, response.headers.get("content-type"))
 
-    async def create_character(self, *, name: str, video: Any) -> Character:
+    async def create_character(self, *, name: str, video: Any) -> VideoCharacter:
         return await self._client.create_character(reference_value(video), name)

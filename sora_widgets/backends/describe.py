@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from ..capabilities import FEATURES, BackendCapabilities, ModelCapabilities
+from ..capabilities import FEATURES, BackendCapabilities, ModelCapabilities, format_choices
 from ..config import Settings, load_profiles
 from .base import OPERATIONS, Backend
 from .compat import SERVER_MODEL
@@ -34,18 +34,8 @@ def _listing(empty: str) -> Formatter:
 
 def _seconds(value: Any) -> str:
     """[1, 2, ..., 20] -> '1-20'; [4, 8, 12] stays a list; [] -> 'any'."""
-    values = sorted(v for v in value if isinstance(v, int)) if isinstance(value, (list, tuple)) else []
-    if not values:
-        return "any"
-    runs: list[list[int]] = [[values[0]]]
-    for v in values[1:]:
-        if v == runs[-1][-1] + 1:
-            runs[-1].append(v)
-        else:
-            runs.append([v])
-    return ", ".join(
-        f"{r[0]}-{r[-1]}" if len(r) > 2 else ", ".join(str(x) for x in r) for r in runs
-    )
+    values = [v for v in value if isinstance(v, int)] if isinstance(value, (list, tuple)) else []
+    return format_choices(values, empty="any")
 
 
 def _flag(value: Any) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..capabilities import format_choices
 from ..errors import SoraError
 from .display import Table, Text
 from .interpolation import interpolate
@@ -197,7 +198,7 @@ class Commands:
                         if m.supports(f)]
             price = (f"${m.price_per_video:.2f}/video" if m.price_per_video is not None else
                      ", ".join(f"{k} ${v:.2f}/s" for k, v in m.price_per_second.items()) or "free")
-            rows.append([m.id + (" *" if m.id == caps.default_model else ""), _durations(m.durations),
+            rows.append([m.id + (" *" if m.id == caps.default_model else ""), format_choices(m.durations),
                          ", ".join(m.sizes or m.resolutions) or "any",
                          ", ".join(m.aspect_ratios), "yes" if m.input_reference else "no", " ".join(features), price])
         return Table(f"models on the {caps.backend} backend (* = default)",
@@ -365,12 +366,6 @@ def _cost(row: dict[str, Any] | None) -> float:
 def _short(text: str, n: int = 50) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def _durations(values: tuple[int, ...]) -> str:
-    if len(values) > 3 and list(values) == list(range(values[0], values[-1] + 1)):
-        return f"{values[0]}-{values[-1]}"
-    return ", ".join(str(v) for v in values)
 
 
 __all__ = ["Commands"]

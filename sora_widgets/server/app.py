@@ -36,7 +36,7 @@ from .api_errors import ApiError, envelope, internal_error_body, invalid_value, 
 from .config import ServerConfig
 from .faults import FaultInjector
 from .gate import COUNTED, Gate, Stats
-from .jobs import JobRunner
+from .jobs import RenderQueue
 from .params import read_body
 from .render import SPRITESHEET_FILE, THUMBNAIL_FILE, VIDEO_FILE
 from .service import VideoService
@@ -58,7 +58,7 @@ class Services:
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
         self.store = JobStore(config.data_dir)
-        self.runner = JobRunner(config, self.store)
+        self.runner = RenderQueue(config, self.store)
         self.videos = VideoService(config, self.store, self.runner)
         self._started = False
         self._lock = asyncio.Lock()
