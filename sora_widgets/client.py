@@ -123,9 +123,9 @@ class SoraClient(ClientCore):
     def retrieve(self, video_id: str) -> Video:
         return self.backend.parse_video(self._json(self.backend.retrieve(video_id)))
 
-    def list(self, *, limit: int = 100, order: str = "desc") -> Iterator[Video]:
-        """Every video on the server, page by page (`after` = the previous page's last id)."""
-        after: str | None = None
+    def list(self, *, limit: int = 100, order: str = "desc", after: str | None = None) -> Iterator[Video]:
+        """Every video on the server (after the id `after`, if given), page by page; `videos.list`
+        gives openai-python's cursor pages instead."""
         while True:
             page = self.backend.parse_page(self._json(self.backend.list(after=after, limit=limit, order=order)))
             yield from page.data
@@ -346,8 +346,7 @@ class AsyncSoraClient(ClientCore):
     async def retrieve(self, video_id: str) -> Video:
         return self.backend.parse_video(await self._json(self.backend.retrieve(video_id)))
 
-    async def list(self, *, limit: int = 100, order: str = "desc") -> AsyncIterator[Video]:
-        after: str | None = None
+    async def list(self, *, limit: int = 100, order: str = "desc", after: str | None = None) -> AsyncIterator[Video]:
         while True:
             data = await self._json(self.backend.list(after=after, limit=limit, order=order))
             page = self.backend.parse_page(data)

@@ -44,6 +44,7 @@ def test_openai_script_runs_on_local(tmp_path: Path) -> None:
     with SoraClient(backend="local", output_dir=tmp_path, settings=Settings(_env_file=None)) as client:  # type: ignore[call-arg]
         out = sora_script(client, tmp_path, **FAST)
         left = [v.id for v in client.videos.list()]
+        after_remix = [v.id for v in client.list(after=out["remix"].id)]  # the toolkit's own list takes a cursor too
     video, second, remix = out["video"], out["second"], out["remix"]
     assert video.status == second.status == "completed" and out["again"].id == video.id
     assert (tmp_path / "video.mp4").read_bytes() == out["bytes"] and out["bytes"][4:8] == b"ftyp"
@@ -53,6 +54,7 @@ def test_openai_script_runs_on_local(tmp_path: Path) -> None:
     assert remix.remixed_from_video_id == video.id and remix.id not in (video.id, second.id)
     assert out["deleted"].deleted and out["deleted"].id == second.id
     assert second.id not in left and video.id in left
+    assert after_remix[0] == video.id and remix.id not in after_remix
 
 
 def test_async_twin_and_async_pages(tmp_path: Path) -> None:
