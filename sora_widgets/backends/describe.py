@@ -82,7 +82,7 @@ def capability_rows(caps: BackendCapabilities) -> list[dict[str, Any]]:
             "frame_images": list(mc.frame_images),
             "reference": bool(mc.input_reference or mc.frame_images),
             **{flag: bool(getattr(mc, flag)) for flag in ("audio", "seed", "negative_prompt", *FEATURES)},
-            "price": price_text(mc),
+            "price": price_text(mc) or ("free" if caps.backend == "local" else ""),
             "price_per_second": dict(mc.price_per_second),
             "price_per_video": mc.price_per_video,
         })
@@ -104,6 +104,15 @@ CAPABILITY_COLUMNS: dict[str, Formatter] = {
     "extend": _flag,
     "price": _listing("-"),
 }
+
+
+def capability_cells(caps: BackendCapabilities) -> tuple[list[str], list[list[str]]]:
+    """The models table as a header and formatted cells (for the notebook's `%sora models`), from the
+    same rows and formatters as `capability_table`; the default model is marked with *."""
+    header = [name.replace("_", " ") for name in CAPABILITY_COLUMNS]
+    cells = [[fmt(f"{row[name]} *" if name == "model" and row.get("default") else row.get(name))
+              for name, fmt in CAPABILITY_COLUMNS.items()] for row in capability_rows(caps)]
+    return header, cells
 
 
 def capability_table(caps: BackendCapabilities | Sequence[Mapping[str, Any]]) -> str:

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..capabilities import format_choices
 from ..errors import SoraError
 from .display import Table, Text
 from .interpolation import interpolate
@@ -191,18 +190,11 @@ class Commands:
 
     def cmd_models(self, rest: str) -> Table:
         _no_args(rest, "models")
+        from ..backends.describe import capability_cells
+
         caps = self.runner.capabilities
-        rows = []
-        for m in caps.models.values():
-            features = [f for f in ("remix", "edit", "extend", "characters", "seed", "negative_prompt", "audio")
-                        if m.supports(f)]
-            price = (f"${m.price_per_video:.2f}/video" if m.price_per_video is not None else
-                     ", ".join(f"{k} ${v:.2f}/s" for k, v in m.price_per_second.items()) or "free")
-            rows.append([m.id + (" *" if m.id == caps.default_model else ""), format_choices(m.durations),
-                         ", ".join(m.sizes or m.resolutions) or "any",
-                         ", ".join(m.aspect_ratios), "yes" if m.input_reference else "no", " ".join(features), price])
-        return Table(f"models on the {caps.backend} backend (* = default)",
-                     ["model", "seconds", "sizes", "aspect", "ref", "features", "price"], rows)
+        header, cells = capability_cells(caps)
+        return Table(f"models on the {caps.backend} backend (* = default)", header, cells)
 
     # -- settings --------------------------------------------------------------------------
     def cmd_config(self, rest: str) -> Text:
