@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SoraError
+from ..models import TERMINAL_STATUSES
 from .display import Table, Text
 from .interpolation import interpolate
 from .parser import FLAGS, MagicUsageError, help_text, parse_assignments, parse_line, scan, split
@@ -61,7 +62,7 @@ class Commands:
         if job is not None:
             return Text(job.state.line(), data=job)
         row = self._ledger_row(ident)
-        if row is not None and row.get("status") in ("completed", "failed", "cancelled", "expired"):
+        if row is not None and row.get("status") in TERMINAL_STATUSES:
             return Text(_row_line(row), data=row)
         video = self.runner.client.retrieve(row["video_id"] if row and row.get("video_id") else ident)
         err = f" — {video.error.message}" if video.error and video.error.message else ""
