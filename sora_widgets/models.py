@@ -47,6 +47,14 @@ def parse_size(size: str) -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2))
 
 
+def normal_size(size: str | None) -> str | None:
+    """' 1280x720 ' -> '1280x720' (None stays None); raises ValueError when it is not WxH."""
+    if size is None:
+        return None
+    w, h = parse_size(size)
+    return f"{w}x{h}"
+
+
 class ImageReference(BaseModel):
     """A reference image as given by the user: a local file, a URL, or raw bytes.
 
@@ -149,10 +157,7 @@ class VideoRequest(BaseModel):
     @field_validator("size")
     @classmethod
     def _size_shape(cls, v: str | None) -> str | None:
-        if v is None:
-            return v
-        w, h = parse_size(v)
-        return f"{w}x{h}"
+        return normal_size(v)
 
     @field_validator("input_reference", mode="before")
     @classmethod

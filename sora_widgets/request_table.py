@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .capabilities import BackendCapabilities, check_seconds
 from .errors import InvalidRequestError
-from .models import VideoRequest, parse_size
+from .models import VideoRequest, normal_size
 
 Kind = Literal["text", "int", "size", "aspect", "choice", "ref", "bool", "json"]
 
@@ -135,10 +135,7 @@ class RequestOptions(BaseModel):
     @field_validator("size")
     @classmethod
     def _size(cls, v: str | None) -> str | None:
-        if v is None:
-            return v
-        w, h = parse_size(v)
-        return f"{w}x{h}"
+        return normal_size(v)
 
     @field_validator("aspect")
     @classmethod

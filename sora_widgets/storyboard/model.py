@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_serializer, field_validator, model_validator
 
-from ..models import Fit, ImageReference, VideoRequest, parse_size
+from ..models import Fit, ImageReference, VideoRequest, normal_size
 from ..prompt.findings import Finding
 from ..prompt.structured import Prompt
 from . import _weave
@@ -182,10 +182,7 @@ class Storyboard(BaseModel):
     @field_validator("size")
     @classmethod
     def _size_shape(cls, v: str | None) -> str | None:
-        if v is None or not v.strip():
-            return None
-        w, h = parse_size(v)
-        return f"{w}x{h}"
+        return normal_size(v) if v and v.strip() else None
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Storyboard:
