@@ -58,6 +58,10 @@ def exit_code(exc: BaseException) -> int:
 
 def error_line(exc: BaseException) -> str:
     """`sora: what — what to do`, on one line, whatever the exception."""
+    from .errors import PollInterrupted
+
+    if isinstance(exc, PollInterrupted):  # the advice of the terminal, not of the notebook
+        return f"sora: {exc.message} — `python -m sora_widgets resume` waits for it again"
     if isinstance(exc, OSError) and not str(exc).startswith("sora"):
         what = f"{exc.strerror or exc}" + (f": {exc.filename}" if getattr(exc, "filename", None) else "")
         return f"sora: {what}"

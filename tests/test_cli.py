@@ -175,3 +175,32 @@ def test_lint_prints_findings_and_json(capsys) -> None:
     code = main(["lint", "a cat", "--json"])
     findings = json.loads(capsys.readouterr().out)
     assert code in (0, 1) and isinstance(findings, list) and all("code" in f for f in findings)
+
+
+def test_ctrl_c_while_waiting_loses_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    import _thread
+    import threading
+
+    from sora_widgets.server.config import ServerConfig
+    from sora_widgets.server.embedded import start_server
+
+    server = start_server(ServerConfig(data_dir=tmp_path / "srv", api_key="k", generation_time=3.0))
+    try:
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("SORA_BASE_URL", server.base_url)
+        monkeypatch.setenv("SORA_API_KEY", "k")
+        timer = threading.Timer(1.0, _thread.interrupt_main)
+        timer.start()
+        try:
+            assert main(["generate", "a slow sunrise", *FAST]) == 130
+        finally:
+            timer.cancel()
+        err = capsys.readouterr().err
+        line = err.strip().splitlines()[-1]  # after the summary and the progress lines
+        assert "Traceback" not in err and line.startswith("sora: ")
+        assert "stopped waiting for" in line and "python -m sora_widgets resume" in line
+        assert main(["resume", "--json"]) == 0
+        jobs = json.loads(capsys.readouterr().out)
+        assert [j["status"] for j in jobs] == ["completed"] and Path(jobs[0]["path"]).is_file()
+    finally:
+        server.stop()
