@@ -17,7 +17,7 @@ import traitlets as t
 
 from ..capabilities import BackendCapabilities, ModelCapabilities, estimate_cost
 from ..models import VideoRequest
-from ..request_table import PARAMS
+from ..request_table import BY_FIELD, PARAMS
 from ._reference import ReferencePicker
 from ._style import esc, show
 
@@ -32,6 +32,12 @@ def row() -> w.Layout:
     return w.Layout(width="auto")  # fills the column (100% plus the widget margins would overflow)
 #: offered when a model declares no size list (any size is accepted)
 COMMON_SIZES = ("1280x720", "720x1280", "1920x1080", "1080x1920", "1024x1024", "640x360")
+
+
+def _control(field: str) -> w.Dropdown:
+    """A picker labelled and explained by the parameter table's row for `field`."""
+    p = BY_FIELD[field]
+    return w.Dropdown(description=p.label, tooltip=p.help, style=LABEL, layout=row())
 
 
 def backend_choices() -> list[str]:
@@ -96,15 +102,17 @@ class Parameters(w.VBox):
             choices.append(backend)
         self.backend_picker = w.Dropdown(options=choices, value=backend, description="Backend", style=LABEL,
                                          layout=row())
-        self.model_picker = w.Dropdown(description="Model", style=LABEL, layout=row())
-        self.duration = w.Dropdown(description="Duration", style=LABEL, layout=row())
-        self.size_picker = w.Dropdown(description="Size", style=LABEL, layout=row())
-        self.resolution_picker = w.Dropdown(description="Resolution", style=LABEL, layout=row())
-        self.aspect_picker = w.Dropdown(description="Aspect", style=LABEL, layout=row())
+        self.model_picker = _control("model")
+        self.duration = _control("seconds")
+        self.size_picker = _control("size")
+        self.resolution_picker = _control("resolution")
+        self.aspect_picker = _control("aspect_ratio")
         self.seed_fixed = w.Checkbox(False, description="Fixed seed", indent=False, layout=w.Layout(width="110px"))
         self.seed_value = w.BoundedIntText(42, min=0, max=2**32 - 1, layout=w.Layout(width="110px"), disabled=True)
-        self.seed_row = w.HBox([w.Label("Seed", layout=w.Layout(width="84px")), self.seed_fixed, self.seed_value])
-        self.audio_box = w.Checkbox(False, description="Audio track", style=LABEL, layout=row())
+        self.seed_row = w.HBox([w.Label(BY_FIELD["seed"].label, layout=w.Layout(width="84px")), self.seed_fixed,
+                               self.seed_value])
+        self.audio_box = w.Checkbox(False, description=BY_FIELD["audio"].label, tooltip=BY_FIELD["audio"].help,
+                                    style=LABEL, layout=row())
         self.variation_picker = w.ToggleButtons(options=[1, 2, 3, 4], value=1, style={"button_width": "40px"})
         self.variation_row = w.HBox([w.Label("Variations", layout=w.Layout(width="84px")), self.variation_picker],
                                     layout=w.Layout(align_items="center"))
