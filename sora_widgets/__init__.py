@@ -48,6 +48,7 @@ _EXPORTS: dict[str, str] = {
     "Player": "widgets",
     "Prompt": "prompt",
     "Settings": "config",
+    "Signals": "quality",
     "SoraClient": "client",
     "Storyboard": "storyboard",
     "Studio": "widgets",
@@ -56,6 +57,7 @@ _EXPORTS: dict[str, str] = {
     "VideoRequest": "models",
     "estimate_cost": "capabilities",
     "lint": "prompt",
+    "signals": "quality",
 }
 
 #: old names that still work and warn (not in `__all__`, so `import *` stays quiet)
@@ -113,4 +115,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from .models import Video, VideoFailure, VideoRequest
     from .prompt import Prompt, lint
+    from .quality import Signals, signals
     from .results import GenerationResult, GenerationResults
