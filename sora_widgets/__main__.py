@@ -36,6 +36,8 @@ COMMANDS: dict[str, Command] = {
                       "configure_status", "run_status"),
     "resume": Command("finish unfinished jobs (after an interrupt, a crash or a restart)", "sora_widgets.cli_jobs",
                       "configure_resume", "run_resume"),
+    "check": Command("quality signals of finished videos (frozen, black, flicker, ...); exit 1 when flagged",
+                     "sora_widgets.cli_jobs", "configure_check", "run_check"),
     "cancel": Command("mark a recorded job cancelled so no resume picks it up", "sora_widgets.cli_jobs",
                       "configure_cancel", "run_cancel"),
     "download": Command("download a finished video", "sora_widgets.cli_jobs", "configure_download",

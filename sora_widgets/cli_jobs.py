@@ -220,3 +220,27 @@ def run_cost(args: argparse.Namespace) -> int:
     print_table("spend (completed jobs)", ["by", "key", "USD"], rows or [["total", "-", "$0.00"]],
                 f"total ${total:.2f}{limit} (SORA_BUDGET_TOTAL and SORA_BUDGET_SESSION set budgets)")
     return OK
+
+
+# -- check ---------------------------------------------------------------------------------------
+def configure_check(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("ids", nargs="*", help="video ids, job keys or MP4 paths (default: the newest videos)")
+    parser.add_argument("-n", "--last", type=int, metavar="N", help="check the newest N videos (default 10)")
+    add_backend(parser)
+    add_json(parser)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """The quality signals of `%sora check` (the same function builds both); exit 1 when any is flagged."""
+    import json
+    import shlex
+
+    from .magics.check import check
+
+    words = [shlex.quote(i) for i in args.ids] + (["--last", str(args.last)] if args.last is not None else [])
+    table = check(_runner(args), " ".join(words))
+    if args.json:
+        print_json([json.loads(s.to_json()) for s in table.signals])
+    else:
+        print(table.text())
+    return FAILED if any(s.flags for s in table.signals) else OK

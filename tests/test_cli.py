@@ -163,6 +163,9 @@ def test_generate_variations_and_json(tmp_path: Path, monkeypatch: pytest.Monkey
     assert main(["download", jobs[1]["id"], "-o", "again/", "--json"]) == 0
     got = json.loads(capsys.readouterr().out)
     assert Path(got["path"]).parent == (tmp_path / "again").resolve() and got["bytes"] > 1000
+    assert main(["check", jobs[0]["id"], "--json"]) in (0, 1)  # 1 only when a signal is raised
+    checked = json.loads(capsys.readouterr().out)
+    assert len(checked) == 1 and "flags" in checked[0]
     assert main(["cost", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["total"] == 0.0  # local is free
     assert main(["resume"]) == 0
