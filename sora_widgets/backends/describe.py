@@ -213,7 +213,7 @@ DIALECT_COLUMNS = ("backend", "create body", "seconds", "variants", "list", "del
 def dialect_rows() -> list[dict[str, str]]:
     """One row per backend kind: what the server really does, read from the adapters' own data
     (`operations`, `variants`, `delete_stops_render`, ...), so docs and code cannot disagree."""
-    from . import ALIASES, BACKENDS
+    from .registry import ALIASES, BACKENDS
 
     rows = []
     for kind, cls in BACKENDS.items():
