@@ -98,7 +98,7 @@ def matches(state: JobState, video: Video) -> bool:
         if str(got).strip() != str(want).strip():
             return False
     if state.op != "create" and state.parent_id:
-        source = video.remixed_from_video_id or video.source_video_id
+        source = video.remixed_from_video_id or (video.model_extra or {}).get("source_video_id")
         if source is not None and source != state.parent_id:
             return False
     return True

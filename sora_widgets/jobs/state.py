@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..models import Video, VideoRequest
+from ..models import TERMINAL_STATUSES, Video, VideoRequest
 from ..results import GenerationResult
 
 #: local statuses around the server's ones
@@ -25,7 +25,8 @@ PENDING, SUBMITTING, DOWNLOADING = "pending", "submitting", "downloading"
 INTERRUPTED, UNKNOWN = "interrupted", "unknown"
 #: a resume found several server jobs that could be this one and will not guess: the user picks
 NEEDS_CHOICE = "needs_choice"
-FINAL = frozenset({"completed", "failed", "cancelled", "expired", INTERRUPTED, UNKNOWN, NEEDS_CHOICE})
+#: a job will not change any more: the server's final statuses plus our own three
+FINAL = frozenset({*TERMINAL_STATUSES, INTERRUPTED, UNKNOWN, NEEDS_CHOICE})
 Listener = Callable[["JobState"], Any]
 
 
@@ -156,6 +157,11 @@ class Job:
             _safe_call(listener, state)
         if state.done and not self._future.done():
             self._future.set_result(state)
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop | None:
+        """The event loop the job runs on (None until it started)."""
+        return self._loop
 
     def attach(self, task: asyncio.Task[JobState], loop: asyncio.AbstractEventLoop) -> None:
         self._task, self._loop = task, loop
