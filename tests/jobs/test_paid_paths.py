@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from sora_widgets import AsyncSoraClient, SoraClient
+from sora_widgets.cli_common import BUDGET
 from sora_widgets.config import Settings
 from sora_widgets.errors import BudgetExceededError
 from sora_widgets.jobs import JobRunner, reset_default_runner, reset_session_spend
@@ -54,6 +55,11 @@ def _client() -> SoraClient:
 async def _async(name: str, *args: Any, **kw: Any) -> Any:
     async with AsyncSoraClient() as client:
         return await getattr(client, name)(*args, **kw)
+
+
+async def _async_videos(name: str, *args: Any, **kw: Any) -> Any:
+    async with AsyncSoraClient() as client:
+        return await getattr(client.videos, name)(*args, **kw)
 
 
 def _magic(line: str, body: str) -> Callable[[], Any]:
@@ -105,6 +111,14 @@ def paid_paths(source: str) -> dict[str, Callable[[], Any]]:
         "SoraClient.remix": lambda: _client().remix(source, "now at night"),
         "SoraClient.edit": lambda: _client().edit(source, "make it blue"),
         "SoraClient.extend": lambda: _client().extend(source, "it flies on", 4),
+        "SoraClient.videos.create": lambda: _client().videos.create(**REQ),
+        "SoraClient.videos.create_and_poll": lambda: _client().videos.create_and_poll(**REQ),
+        "SoraClient.videos.remix": lambda: _client().videos.remix(source, prompt="now at night"),
+        "SoraClient.videos.edit": lambda: _client().videos.edit(prompt="make it blue", video={"id": source}),
+        "SoraClient.videos.extend": lambda: _client().videos.extend(prompt="it flies on", seconds=4,
+                                                                    video={"id": source}),
+        "AsyncSoraClient.videos.create": lambda: asyncio.run(_async_videos("create", **REQ)),
+        "AsyncSoraClient.videos.remix": lambda: asyncio.run(_async_videos("remix", source, prompt="at night")),
         "AsyncSoraClient.create": lambda: asyncio.run(_async("create", **REQ)),
         "AsyncSoraClient.create_and_poll": lambda: asyncio.run(_async("create_and_poll", **REQ)),
         "AsyncSoraClient.generate": lambda: asyncio.run(_async("generate", REQ["prompt"], seconds=4)),
@@ -147,7 +161,7 @@ def test_every_paid_path_is_refused_over_budget(paid: tuple[EmbeddedServer, str]
         if isinstance(value, tuple):
             assert value[0] == [], name  # the Studio started nothing
         else:
-            assert value in (None, 2), f"{name} returned {value!r}"  # the magic shows nothing; the CLI exits 2
+            assert value in (None, BUDGET), f"{name} returned {value!r}"  # the magic shows nothing; the CLI exits 4
     assert sorted(refused) == sorted(paths)
     for name, message in refused.items():
         assert "nothing was sent" in message and "$0.30" in message, (name, message)
