@@ -433,8 +433,8 @@ def _free(row: dict[str, Any]) -> bool:
     """May a resume take this row? Not while a runner of this process works on it, nor while the
     live process that owns it is still working on it (two kernels on one folder)."""
     live = _LIVE.get(row["key"])
-    if live is not None and not live.done:
-        return False
+    if live is not None and not live.done and (live.loop is None or live.loop.is_running()):
+        return False  # being worked on here (a job whose loop has stopped is as dead as its kernel)
     if row["status"] not in _WORKING or row.get("owner_pid") in (None, os.getpid()):
         return True
     return not owner_alive(row.get("owner_pid"), row.get("owner_host"), row.get("owner_start"))
