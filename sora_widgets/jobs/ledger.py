@@ -131,25 +131,32 @@ class Ledger:
     def _open(self) -> sqlite3.Connection:
         """A connection; the first one creates the folder and the schema. An unwritable folder is
         one clear line, not a bare sqlite3 error."""
-        conn: sqlite3.Connection | None = None
-        try:
-            if not self._ready:
-                self.folder.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            conn.row_factory = sqlite3.Row
-            if not self._ready:
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.executescript(_SCHEMA)
-                _migrate(conn)
-                self._ready = True
-            return conn
-        except (OSError, sqlite3.Error) as exc:
-            if conn is not None:
-                conn.close()
-            from ..errors import ConfigurationError
+        for attempt in range(300):
+            conn: sqlite3.Connection | None = None
+            try:
+                if not self._ready:
+                    self.folder.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+                conn.row_factory = sqlite3.Row
+                if not self._ready:
+                    conn.execute("PRAGMA journal_mode=WAL")
+                    conn.executescript(_SCHEMA)
+                    _migrate(conn)
+                    self._ready = True
+                return conn
+            except (OSError, sqlite3.Error) as exc:
+                if conn is not None:
+                    conn.close()
+                # another process holds the file while it creates the schema or switches to WAL (that
+                # switch does not wait on the busy timeout): wait for it, up to half a minute
+                if ("locked" in str(exc) or "busy" in str(exc)) and attempt < 299:
+                    time.sleep(0.1)
+                    continue
+                from ..errors import ConfigurationError
 
-            raise ConfigurationError(f"cannot open the job ledger {self.path}: {exc}",
-                                     hint="set SORA_OUTPUT_DIR to a folder you can write") from None
+                raise ConfigurationError(f"cannot open the job ledger {self.path}: {exc}",
+                                         hint="set SORA_OUTPUT_DIR to a folder you can write") from None
+        raise AssertionError("unreachable")
 
     # -- writes -----------------------------------------------------------------------------
     def record(self, state: JobState, *, base_url: str | None = None, group_id: str | None = None) -> None:

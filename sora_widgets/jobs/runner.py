@@ -352,11 +352,18 @@ class JobRunner:
         state = self._finish(job, status="completed", video=video, path=sink.target, thumbnail=thumb,
                              sha256=sink.sha256, actual_cost=video.cost)
         if state.ok:  # quality signals on a background thread: cards and %sora list find them stored
-            self.quality.check(state)
+            try:
+                self.quality.check(state)
+            except Exception:  # e.g. the interpreter is exiting: a paid, verified video stays completed
+                import logging
+
+                logging.getLogger("sora_widgets").debug("quality check not started", exc_info=True)
         return state
 
     def _finish(self, job: Job, **changes: Any) -> JobState:
         # the final status written to the ledger settles the job's money (see ledger._held)
+        if job.state.status == "completed" and job.state.path is not None:
+            return job.state  # a downloaded, verified video is never re-labelled by a later error
         return self._update(job, finished_at=time.time(), **changes)
 
     def _lost_contact(self, job: Job, exc: SoraError) -> JobState:

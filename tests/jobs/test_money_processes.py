@@ -62,7 +62,7 @@ def test_processes_runners_and_threads_share_one_total_budget(tmp_path: Path) ->
 
     ledger = Ledger(out)
     assert len(ledger.rows()) == expected
-    odd = [(r["status"], r["video_id"], r["estimated_cost"], r["actual_cost"], r["owner_pid"]) for r in ledger.rows()
+    odd = [(r["status"], r["error"], r["op"], r["estimated_cost"], r["actual_cost"]) for r in ledger.rows()
            if (r["status"], r["estimated_cost"], r["actual_cost"]) != ("completed", cost, None) or not r["video_id"]]
     assert ledger.committed() == pytest.approx(expected * cost), odd
 
