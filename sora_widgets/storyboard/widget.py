@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ..errors import SoraError
+from ..widgets._snapshot import Snapshotted
 from ..widgets._style import button, esc, pill, section, shorten, show, stylesheet
 from ..widgets._threads import LoopHop
 from .model import CONTINUITIES
@@ -120,7 +121,7 @@ class ShotCard(w.VBox):
             show(self.empty, False)
 
 
-class StoryboardWidget(w.VBox):
+class StoryboardWidget(Snapshotted, w.VBox):
     """See the module docstring."""
 
     def __init__(self, board: Storyboard, runner: JobRunner | None = None) -> None:
@@ -157,6 +158,25 @@ class StoryboardWidget(w.VBox):
 
     def __repr__(self) -> str:
         return f"StoryboardWidget({self.board!r})"
+
+    def snapshot_html(self) -> str:
+        """Each shot's current take (or its prompt when there is none yet), then the stitched film."""
+        from ..share.snapshot import Still, snapshot_html
+
+        board = self.board
+        stills = []
+        for status, shot in zip(self.production.status(), board.shots, strict=False):
+            flags = [f for f, on in (("stale", status.stale), ("edited", status.changed)) if on]
+            meta = " · ".join(x for x in (f"shot {status.index + 1}", status.continuity,
+                                          f"{shot.seconds}s" if shot.seconds else "", *flags) if x)
+            stills.append(Still(title=shot.text, meta=meta, status=status.status, path=status.path,
+                                thumbnail=status.thumbnail, note=status.error or ""))
+        if self.player is not None:
+            stills.append(Still(title=f"{board.title or 'Storyboard'} (stitched film)", meta="film",
+                                path=self.player.path))
+        secs = f" · {board.seconds}s" if board.seconds is not None else ""
+        return snapshot_html(board.title or "Storyboard", f"{board.id} · {len(board.shots)} shots{secs}", stills,
+                             width=200)
 
     # -- rendering ----------------------------------------------------------------------------
     def rebuild(self) -> None:

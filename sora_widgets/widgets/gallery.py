@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
+from ._snapshot import Snapshotted
 from ._style import button, esc, section, shorten, stylesheet
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ def thumbnail_jpeg(item: GalleryItem, width: int = THUMB_WIDTH) -> bytes:
     return _THUMBS[key]
 
 
-class Gallery(w.VBox):
+class Gallery(Snapshotted, w.VBox):
     """`Gallery(runner=None, folder=None)`; `refresh()`, `play(i)`, `compare([i, j])`, `items`."""
 
     def __init__(self, runner: JobRunner | None = None, *, folder: str | Path | None = None,
@@ -145,6 +146,17 @@ class Gallery(w.VBox):
 
     def __repr__(self) -> str:
         return f"Gallery({str(self.folder)!r}, {len(self.items)} videos)"
+
+    def snapshot_html(self) -> str:
+        """The tiles the user sees (filter applied), as stills with their prompts."""
+        from ..share.snapshot import Still, snapshot_html
+
+        stills = []
+        for i in self.shown:
+            meta = " · ".join(x for x in (i.model, i.size, f"{i.seconds}s" if i.seconds else "") if x)
+            stills.append(Still(title=i.title, meta=meta, path=i.path, thumbnail=i.thumbnail))
+        return snapshot_html("Gallery", f"{len(self.filtered())} videos", stills, width=THUMB_WIDTH,
+                             empty="no videos yet", video=False)
 
     # -- data -------------------------------------------------------------------------------------
     def refresh(self) -> None:
