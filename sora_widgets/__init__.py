@@ -44,6 +44,7 @@ _EXPORTS: dict[str, str] = {
     "VideoError": "models",
     "VideoRequest": "models",
     "estimate_cost": "capabilities",
+    "export": "share.export",
     "lint": "prompt",
 }
 
@@ -89,3 +90,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .models import Video, VideoError, VideoRequest
     from .prompt import Prompt, lint
     from .results import GenerationResult, GenerationResults
+    from .share.export import export

@@ -139,6 +139,10 @@ class StoryboardWidget(Snapshotted, w.VBox):
                                       tooltip="Generate missing and edited shots; finished shots are kept")
         self.stitch_button = button("Stitch", icon="film", classes=("sora-generate",),
                                     tooltip="Join the current takes into one MP4")
+        self.export_button = button("Export", icon="share-square-o",
+                                    tooltip="Write a report folder of this storyboard's takes (index.html, media, "
+                                            "manifest.json)")
+        self.export_button.on_click(lambda _: self.export())
         self.crossfade = w.BoundedIntText(value=0, min=0, max=48, description="crossfade",
                                           tooltip="frames blended at each cut (0 = hard cuts, stream copy)",
                                           layout=w.Layout(width="170px"))
@@ -146,7 +150,7 @@ class StoryboardWidget(Snapshotted, w.VBox):
         self.player_box = w.VBox()
         self.generate_button.on_click(lambda _: self.generate())
         self.stitch_button.on_click(lambda _: self.stitch())
-        bar = w.HBox([self.generate_button, self.stitch_button, self.crossfade],
+        bar = w.HBox([self.generate_button, self.stitch_button, self.crossfade, self.export_button],
                      layout=w.Layout(align_items="center", grid_gap="12px", margin="8px 0 2px"))
         css = w.HTML(f"<style>{CARD_CSS}</style>", layout=w.Layout(height="0px", margin="0", overflow="hidden"))
         super().__init__([stylesheet(), css, self.header, self.findings, section("Shots"), self.shots_box, bar,
@@ -270,6 +274,13 @@ class StoryboardWidget(Snapshotted, w.VBox):
         self.say(f"a new take of shot {index + 1}…")
         self.handle = self._guard(lambda: self.production.start_regenerate(index))
         return self.handle
+
+    def export(self, path: Any = None, **options: Any) -> Any:
+        """Export this storyboard's takes (its ledger group) as a report folder; the message shows a link."""
+        from ..widgets._export import export_button_action
+
+        return export_button_action(self.message, self.board.id, path, folder=self.production.ledger.folder,
+                                    group=self.board.id, title=self.board.title or None, **options)
 
     def stitch(self) -> Any:
         """Stitch the current takes and show the film under the buttons."""
