@@ -102,9 +102,9 @@ class GenerationResult:
         """A player that degrades to an (animated) still + caption + link (see `share.clip`)."""
         from .share.clip import clip_html
 
+        preview = self.preview_data_url()  # one image: the animated preview is also the video's poster
         return clip_html(self.relpath(), caption=self.text(), width=width or self.player_width(),
-                         poster=self.poster_data_url(), preview=self.preview_data_url(),
-                         title=self.request.prompt, style=style)
+                         poster=preview or self.poster_data_url(), title=self.request.prompt, style=style)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
         return {"text/plain": self.text(), "text/html": self.html()}, self.metadata()

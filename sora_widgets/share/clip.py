@@ -27,7 +27,7 @@ def clip_html(src: str, *, caption: str, width: int, poster: str | None = None, 
     """A `<figure>` with a player, a still fallback, a caption and a link to the file.
 
     `src`: the file's URL (relative to the document); `poster`/`preview`: data URLs (the still's
-    image is `preview` or else `poster`); `video=False` leaves out the player (static snapshots).
+    image is `preview` or else `poster`); `video=False` leaves out the player (link + still only).
     """
     esc = html.escape
     href = esc(src, quote=True)
@@ -38,9 +38,9 @@ def clip_html(src: str, *, caption: str, width: int, poster: str | None = None, 
     if style:
         parts.append(STYLE)
     if video:
-        poster_attr = f' poster="{poster}"' if poster else ""
+        # no poster attribute: the image travels once, as the still; browsers show the first frame
         parts.append(f'<video src="{href}" controls loop muted playsinline preload="metadata" width="{width}"'
-                     f'{poster_attr} onerror="{_SWAP}"></video>')
+                     f' onerror="{_SWAP}"></video>')
     if still_src:
         parts.append(f'<a class="sora-still" href="{href}" title="open the video file">'
                      f'<img src="{still_src}" alt="{alt}" width="{width}"></a>')

@@ -67,7 +67,7 @@ class Export:
         cost = sum(c["cost"] for c in self.clips)
         skipped = f" ({len(self.skipped)} skipped: missing files)" if self.skipped else ""
         return (f"exported {len(self.clips)} clips · ${cost:.2f} · {self.bytes_written / 1e6:.1f} MB → "
-                f"{self.index}{skipped}")
+                f"{_shown(self.index)}{skipped}")
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         import html
@@ -79,6 +79,14 @@ class Export:
 
     def __repr__(self) -> str:
         return f"Export({self.text()})"
+
+
+def _shown(path: Path) -> str:
+    """The path relative to the working folder when it is inside it (what a notebook user typed)."""
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 # -- selection -------------------------------------------------------------------------------

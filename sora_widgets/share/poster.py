@@ -15,9 +15,9 @@ from typing import Any
 
 POSTER_MAX_SIDE = 256
 POSTER_MAX_BYTES = 16_000
-ANIMATED_MAX_SIDE = 192
+ANIMATED_MAX_SIDE = 176
 ANIMATED_FRAMES = 8
-ANIMATED_MAX_BYTES = 40_000
+ANIMATED_MAX_BYTES = 24_000
 
 _CACHE: dict[tuple[Any, ...], str | None] = {}
 
@@ -71,20 +71,20 @@ def poster_jpeg(video: str | Path | None, thumbnail: str | Path | None = None, s
 
 
 def poster_data_url(video: str | Path | None, thumbnail: str | Path | None = None,
-                    max_bytes: int = POSTER_MAX_BYTES) -> str | None:
+                    max_bytes: int = POSTER_MAX_BYTES, side: int = POSTER_MAX_SIDE) -> str | None:
     """`data:image/jpeg;base64,…` for the clip's poster, or None when there is none or it is too big."""
     source = Path(thumbnail) if thumbnail is not None and Path(thumbnail).is_file() else (
         Path(video) if video is not None else None)
 
     def make() -> str | None:
-        data = poster_jpeg(video, thumbnail)
+        data = poster_jpeg(video, thumbnail, side)
         return data_url(data, "image/jpeg") if len(data) <= max_bytes else None
 
-    return _cached(_key("poster", source, max_bytes), make)
+    return _cached(_key("poster", source, max_bytes, side), make)
 
 
 def animated_webp(video: str | Path, *, frames: int = ANIMATED_FRAMES, side: int = ANIMATED_MAX_SIDE,
-                  quality: int = 40) -> bytes:
+                  quality: int = 35) -> bytes:
     """`frames` frames spread over the clip, as a looping animated WebP (one decode pass)."""
     import av
 

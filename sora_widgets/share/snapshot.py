@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 SNAPSHOT_OPEN = '<div class="sora-snapshot"'
 SNAPSHOT_CLOSE = "<!--/sora-snapshot--></div>"
 STILL_WIDTH = 240
+STILL_SIDE = 176  # px of the embedded JPEG (a few KB): snapshots stay light with many jobs
 MAX_STILLS = 24
 
 _PILL = {
@@ -104,7 +105,7 @@ def still_html(still: Still, width: int = STILL_WIDTH, *, video: bool = True) ->
     if still.note:
         head += f'<div style="font-size:12px;color:#b71c1c">✖ {esc(shorten(still.note, 140))}</div>'
     if has_file and still.path is not None:
-        poster = poster_data_url(still.path, still.thumbnail)
+        poster = poster_data_url(still.path, still.thumbnail, side=STILL_SIDE)
         body = clip_html(relpath(still.path), caption=shorten(still.title, 80), width=width, poster=poster,
                          title=still.title, video=video, style=False)
     else:

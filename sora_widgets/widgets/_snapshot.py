@@ -50,14 +50,14 @@ class Snapshotted:
         handle = display(data, raw=True, display_id=True)
         if handle is None:  # no kernel display publisher (plain scripts)
             return
-        displays: list[tuple[Any, str | None]] = self.__dict__.setdefault("_snapshot_displays", [])
-        displays.append((handle, data.get("text/html")))
+        displays: list[tuple[Any, str | None, str]] = self.__dict__.setdefault("_snapshot_displays", [])
+        displays.append((handle, data.get("text/html"), data["text/plain"]))
         _LIVE.add(self)
         _hook()
 
     def refresh_snapshot(self) -> bool:
         """Update this widget's outputs if its snapshot changed; True when something was sent."""
-        displays: list[tuple[Any, str | None]] = self.__dict__.get("_snapshot_displays", [])
+        displays: list[tuple[Any, str | None, str]] = self.__dict__.get("_snapshot_displays", [])
         if not displays or getattr(self, "comm", None) is None:
             return False
         data = self._repr_mimebundle_()
@@ -65,10 +65,12 @@ class Snapshotted:
             return False
         snap = data.get("text/html")
         sent = False
-        for i, (handle, last) in enumerate(displays):
+        for i, (handle, last, plain) in enumerate(displays):
             if snap != last:
-                handle.update(data, raw=True)
-                displays[i] = (handle, snap)
+                # text/plain stays what it was when shown: it names the widget for terminals, and
+                # tools that replay a notebook without display updates (nbval) compare it
+                handle.update({**data, "text/plain": plain}, raw=True)
+                displays[i] = (handle, snap, plain)
                 sent = True
         return sent
 

@@ -163,7 +163,7 @@ class Gallery(Snapshotted, w.VBox):
             meta = " · ".join(x for x in (i.model, i.size, f"{i.seconds}s" if i.seconds else "") if x)
             stills.append(Still(title=i.title, meta=meta, path=i.path, thumbnail=i.thumbnail))
         return snapshot_html("Gallery", f"{len(self.filtered())} videos", stills, width=THUMB_WIDTH,
-                             empty="no videos yet", video=False)
+                             empty="no videos yet", video=False, limit=12)
 
     # -- data -------------------------------------------------------------------------------------
     def refresh(self) -> None:
