@@ -15,9 +15,9 @@ from typing import Any
 
 POSTER_MAX_SIDE = 256
 POSTER_MAX_BYTES = 16_000
-ANIMATED_MAX_SIDE = 176
-ANIMATED_FRAMES = 8
-ANIMATED_MAX_BYTES = 24_000
+ANIMATED_MAX_SIDE = 160
+ANIMATED_FRAMES = 6
+ANIMATED_MAX_BYTES = 12_000
 
 _CACHE: dict[tuple[Any, ...], str | None] = {}
 
@@ -84,7 +84,7 @@ def poster_data_url(video: str | Path | None, thumbnail: str | Path | None = Non
 
 
 def animated_webp(video: str | Path, *, frames: int = ANIMATED_FRAMES, side: int = ANIMATED_MAX_SIDE,
-                  quality: int = 35) -> bytes:
+                  quality: int = 30) -> bytes:
     """`frames` frames spread over the clip, as a looping animated WebP (one decode pass)."""
     import av
 
