@@ -107,7 +107,10 @@ class GenerationResult:
                          poster=preview or self.poster_data_url(), title=self.request.prompt, style=style)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
-        return {"text/plain": self.text(), "text/html": self.html()}, self.metadata()
+        from .share.frontend import live_view
+
+        data = {"text/plain": self.text(), "text/html": self.html(), **live_view(self)}
+        return data, self.metadata()
 
     def __repr__(self) -> str:
         return f"GenerationResult({self.text()})"

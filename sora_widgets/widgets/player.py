@@ -75,3 +75,11 @@ class Player(w.VBox):
 
     def __repr__(self) -> str:
         return f"Player({self.path.name})"
+
+
+def live_view(result: GenerationResult) -> dict[str, Any] | None:
+    """The widget view of a new Player for `result` (registered with `share.frontend` for VS Code,
+    where the HTML `<video>` cannot load the file)."""
+    bundle = Player(result)._repr_mimebundle_()
+    view = "application/vnd.jupyter.widget-view+json"
+    return {view: bundle[view]} if bundle and view in bundle else None
