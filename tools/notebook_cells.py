@@ -774,7 +774,7 @@ and every reader picks the best one it can show:
 | where | what it shows |
 |---|---|
 | JupyterLab, Notebook 7 | the live widgets; `%%sora` clips play from `sora_outputs/` |
-| VS Code | the live widgets (it ships the widget renderer); where a clip's file cannot be loaded, its animated preview and a link |
+| VS Code | the live widgets (it ships the widget renderer), and each clip in a widget player, since its webview cannot load `sora_outputs/`; saved, the preview and a link |
 | nbviewer, `jupyter nbconvert --to html` | a static snapshot of each widget (posters, prompt, parameters, status, cost); clips play when `sora_outputs/` is published beside the notebook, else their preview shows |
 | GitHub (no `<video>`, no scripts) | the same snapshots and previews as images, with captions and links to the files |
 | a terminal, nbval | one line of text per output |

@@ -45,6 +45,9 @@ def _rows(clip: dict[str, Any]) -> list[tuple[str, str]]:
     skip = {"model", "size", "seconds", "seed", "resolution", "aspect_ratio"}
     extra = ", ".join(f"{k}={v}" for k, v in params.items() if k not in skip)
     votes = clip["votes"]
+    problems = ""
+    if video.get("playable") is False:  # a server's file we copied as is: say why a player may balk
+        problems = " · <b style='color:#b71c1c'>may not play everywhere</b>"
     return [
         ("model", f"{_esc(clip['model'])} <span style='color:#666'>({_esc(clip['backend'])})</span>"),
         ("size · length", f"{_esc(size)} · {_esc(params.get('seconds'))} s"),
@@ -56,7 +59,7 @@ def _rows(clip: dict[str, Any]) -> list[tuple[str, str]]:
         ("other", _esc(extra or "—")),
         ("file", f"<a href='{_esc(clip['file'])}' download>{_esc(Path(clip['file']).name)}</a> · "
                  f"{clip['bytes'] / 1e6:.1f} MB · {_esc(video.get('video_codec'))} "
-                 f"{_esc(video.get('width'))}×{_esc(video.get('height'))}"),
+                 f"{_esc(video.get('width'))}×{_esc(video.get('height'))}{problems}"),
         ("sha256", f"<code>{_esc(clip['sha256'])}</code>"),
     ]
 
