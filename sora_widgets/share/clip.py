@@ -44,6 +44,7 @@ def clip_html(src: str, *, caption: str, width: int, poster: str | None = None, 
     if still_src:
         parts.append(f'<a class="sora-still" href="{href}" title="open the video file">'
                      f'<img src="{still_src}" alt="{alt}" width="{width}"></a>')
-    parts.append(f'<figcaption style="font:12px monospace;color:#666;overflow-wrap:anywhere">{esc(caption)} · '
+    text = f"{esc(caption)} · " if caption else ""
+    parts.append(f'<figcaption style="font:12px monospace;color:#666;overflow-wrap:anywhere">{text}'
                  f'<a href="{href}">▶ video file</a></figcaption></figure>')
     return "".join(parts)

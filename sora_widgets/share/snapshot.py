@@ -106,7 +106,7 @@ def still_html(still: Still, width: int = STILL_WIDTH, *, video: bool = True) ->
         head += f'<div style="font-size:12px;color:#b71c1c">✖ {esc(shorten(still.note, 140))}</div>'
     if has_file and still.path is not None:
         poster = poster_data_url(still.path, still.thumbnail, side=STILL_SIDE)
-        body = clip_html(relpath(still.path), caption=shorten(still.title, 80), width=width, poster=poster,
+        body = clip_html(relpath(still.path), caption="", width=width, poster=poster,  # the title follows
                          title=still.title, video=video, style=False)
     else:
         word = "no video yet" if still.status not in ("failed", "cancelled", "expired") else "no video"
