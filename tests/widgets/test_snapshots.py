@@ -118,3 +118,15 @@ def test_gallery_export_button_writes_the_ticked_videos(runner: JobRunner, tmp_p
     assert [c["id"] for c in json.loads((report / "manifest.json").read_text())["clips"]] == [states[1].video_id]
     gallery.export(tmp_path / "sora_exports" / report.name)  # exists: one line, nothing replaced
     assert "already exists" in gallery.export_status.value and "✖" in gallery.export_status.value
+
+
+def test_a_player_on_its_own_degrades_like_a_clip(runner: JobRunner, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from sora_widgets.widgets import Player
+
+    monkeypatch.chdir(tmp_path)
+    state = runner.submit(VideoRequest(prompt="a kite", model="animatic", seconds=1, size="320x180")).wait(30)
+    data = Player(state)._repr_mimebundle_()
+    html = data["text/html"]
+    assert WIDGET_VIEW in data and f'<video src="out/{Path(state.path).name}"' in html
+    assert 'class="sora-still"' in html and _images(html) == 1
