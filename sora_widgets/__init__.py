@@ -35,6 +35,7 @@ _EXPORTS: dict[str, str] = {
     "PollTimeout": "errors",
     "Prompt": "prompt",
     "Settings": "config",
+    "Signals": "quality",
     "SoraClient": "client",
     "SoraError": "errors",
     "Storyboard": "storyboard",
@@ -46,6 +47,7 @@ _EXPORTS: dict[str, str] = {
     "estimate_cost": "capabilities",
     "export": "share.export",
     "lint": "prompt",
+    "signals": "quality",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__", "load_ipython_extension", "unload_ipython_extension"])
@@ -89,5 +91,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from .models import Video, VideoError, VideoRequest
     from .prompt import Prompt, lint
+    from .quality import Signals, signals
     from .results import GenerationResult, GenerationResults
     from .share.export import export
