@@ -156,7 +156,8 @@ def _lineage(row: dict[str, Any], by_video: dict[str, dict[str, Any]]) -> dict[s
 
 
 def clip_entry(row: dict[str, Any], media: str, poster: str | None, digest: str, size: int,
-               by_video: dict[str, dict[str, Any]], votes: list[dict[str, Any]]) -> dict[str, Any]:
+               by_video: dict[str, dict[str, Any]], votes: list[dict[str, Any]],
+               quality: dict[str, Any] | None = None) -> dict[str, Any]:
     from .mp4 import inspect
 
     request = dict(row.get("request") or {})
@@ -185,6 +186,8 @@ def clip_entry(row: dict[str, Any], media: str, poster: str | None, digest: str,
         "video": video,
         "votes": votes,
         "lineage": _lineage(row, by_video),
+        # quality flags from the ledger (jobs.quality), when they were computed for this very file
+        "quality": {"flags": list(quality["flags"])} if quality and quality.get("sha256") in (None, digest) else None,
     }
 
 
@@ -245,11 +248,16 @@ def export(path: str | Path, *, last: int | None = None, group: str | None = Non
 
 def _write(work: Path, target: Path, rows: list[dict[str, Any]], meta: dict[str, Any],
            by_video: dict[str, dict[str, Any]], ledger_path: Path, single_file: bool) -> Export:
+    from ..jobs import Ledger
     from .poster import poster_jpeg
     from .report import render_index
 
     media = work / "media"
     media.mkdir()
+    try:
+        quality = Ledger(ledger_path.parent).signals()
+    except Exception:  # an older ledger without the signals table
+        quality = {}
     clips = []
     for row in rows:
         source = Path(row["path"])
@@ -267,7 +275,7 @@ def _write(work: Path, target: Path, rows: list[dict[str, Any]], meta: dict[str,
             poster_name = None
         ids = {x for x in (row.get("video_id"), row["key"]) if x}
         clips.append(clip_entry(row, f"media/{name}", f"media/{poster_name}" if poster_name else None, digest,
-                                copy.stat().st_size, by_video, _votes(ledger_path, ids)))
+                                copy.stat().st_size, by_video, _votes(ledger_path, ids), quality.get(row["key"])))
     manifest = {**meta, "total_cost": round(sum(c["cost"] for c in clips), 6), "clips": clips}
     (work / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     index = render_index(manifest, work, inline=single_file)

@@ -56,12 +56,20 @@ def _rows(clip: dict[str, Any]) -> list[tuple[str, str]]:
         ("made", _esc(clip["created"])),
         ("lineage", _esc(origin) + (f" · group {_esc(lineage['group'])}" if lineage.get("group") else "")),
         ("votes", _esc(len(votes)) if votes else "—"),
+        ("quality", _quality(clip.get("quality"))),
         ("other", _esc(extra or "—")),
         ("file", f"<a href='{_esc(clip['file'])}' download>{_esc(Path(clip['file']).name)}</a> · "
                  f"{clip['bytes'] / 1e6:.1f} MB · {_esc(video.get('video_codec'))} "
                  f"{_esc(video.get('width'))}×{_esc(video.get('height'))}{problems}"),
         ("sha256", f"<code>{_esc(clip['sha256'])}</code>"),
     ]
+
+
+def _quality(quality: dict[str, Any] | None) -> str:
+    if quality is None:
+        return "not checked"
+    flags = quality["flags"]
+    return "<b style='color:#b71c1c'>" + _esc(", ".join(flags)) + "</b>" if flags else "no flags"
 
 
 def clip_card(clip: dict[str, Any], root: Path, inline: bool) -> str:

@@ -133,3 +133,15 @@ def test_missing_files_are_skipped_and_said(outputs: Path, tmp_path: Path) -> No
     assert [c["id"] for c in made.clips] == ["video_0", "video_1"] and made.skipped == ["video_2"]
     assert made.manifest["skipped"] == ["video_2"] and "1 skipped" in made.text()
     _validate(made.manifest)
+
+
+def test_quality_flags_travel_when_they_match_the_file(outputs: Path, tmp_path: Path) -> None:
+    ledger = Ledger(outputs)
+    rows = {r["video_id"]: r for r in ledger.rows()}
+    ledger.save_signals(rows["video_0"]["key"], ["frozen", "black"], "{}", rows["video_0"]["sha256"])
+    ledger.save_signals(rows["video_1"]["key"], ["flicker"], "{}", "0" * 64)  # computed for another file
+    manifest = export(tmp_path / "r", folder=outputs).manifest
+    _validate(manifest)
+    quality = {c["id"]: c["quality"] for c in manifest["clips"]}
+    assert quality == {"video_0": {"flags": ["frozen", "black"]}, "video_1": None, "video_2": None}
+    assert "frozen, black" in (tmp_path / "r" / "index.html").read_text()
