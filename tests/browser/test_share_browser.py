@@ -54,12 +54,12 @@ def _html(nb: nbformat.NotebookNode) -> str:
     return str(body)
 
 
-def _strip(html: str) -> str:
+def _strip(html: str, extra: tuple[str, ...] = ()) -> str:
     """What a sanitizer like GitHub's leaves: no script, media or frames, no inline handlers."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
-    for tag in soup.find_all(["script", "video", "audio", "iframe"]):
+    for tag in soup.find_all(["script", "video", "audio", "iframe", *extra]):
         tag.decompose()
     for tag in soup.find_all(True):
         for attr in [a for a in tag.attrs if a.lower().startswith("on")]:
@@ -101,8 +101,9 @@ def test_saved_notebook_shows_images_without_media_and_without_video(chromium: B
     (away / "stripped.html").write_text(_strip(html), encoding="utf-8")
     stripped = (away / "stripped.html").read_text()
     assert "<video" not in stripped and "<script" not in stripped
+    (away / "bare.html").write_text(_strip(html, ("style", "link")), encoding="utf-8")  # no CSS either
 
-    for name in ("plain.html", "stripped.html"):
+    for name in ("plain.html", "stripped.html", "bare.html"):
         counts = _images(chromium, away / name)
         assert counts[1] >= 1 and counts[2] >= 1, (name, counts)
 
