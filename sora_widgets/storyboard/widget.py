@@ -23,7 +23,7 @@ from ..errors import SoraError
 from ..widgets._snapshot import Snapshotted
 from ..widgets._style import button, esc, pill, section, shorten, show, stylesheet
 from ..widgets._threads import LoopHop
-from .model import CONTINUITIES
+from ._continuity import CONTINUITIES
 
 if TYPE_CHECKING:
     from ..jobs import JobRunner

@@ -27,6 +27,15 @@ def _bundle(widget: Any) -> dict[str, Any]:
     return data
 
 
+def _settle(runner: JobRunner, states: list[Any]) -> None:
+    """Store the quality signals now, so a Gallery built next has nothing left to check in the
+    background (its background refresh would race with the test's own reads)."""
+    from sora_widgets.jobs.quality import checks_for
+
+    for state in states:
+        checks_for(runner.ledger).check_now(state)
+
+
 def _images(html: str) -> int:
     return len(re.findall(r'<img [^>]*src="data:image/(?:jpeg|webp);base64,', html))
 
@@ -52,8 +61,7 @@ def test_card_gallery_and_batch_snapshots(runner: JobRunner, tmp_path: Path, mon
     jobs = runner.submit_many([VideoRequest(prompt=f"kite {i}", model="animatic", seconds=1, size="320x180")
                                for i in range(2)] + [VideoRequest(prompt="forbidden kite", model="animatic",
                                                                   seconds=1, size="320x180")], background=True)
-    for job in jobs:
-        job.wait(30)
+    _settle(runner, [job.wait(30) for job in jobs])
     card = _bundle(JobCard(jobs[0], runner))["text/html"]
     assert "kite 0" in card and _images(card) == 1 and "completed" in card
     failed = _bundle(JobCard(jobs[2], runner))["text/html"]
@@ -110,6 +118,7 @@ def test_gallery_export_button_writes_the_ticked_videos(runner: JobRunner, tmp_p
     jobs = runner.submit_many([VideoRequest(prompt=f"kite {i}", model="animatic", seconds=1, size="320x180")
                                for i in range(3)], background=True)
     states = [job.wait(30) for job in jobs]
+    _settle(runner, states)
     gallery = Gallery(runner)
     gallery._select(Path(states[1].path).resolve(), True)
     gallery.export_button.click()
