@@ -306,6 +306,11 @@ def _remove(path: Path) -> None:
 
 
 def _version() -> str:
-    from .. import __version__
+    # the installed distribution's version (importing the package's __init__ here would close an
+    # import cycle through the magics)
+    from importlib import metadata
 
-    return __version__
+    try:
+        return metadata.version("sora_widgets")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "(source)"
