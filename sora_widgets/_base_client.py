@@ -33,6 +33,7 @@ from .errors import (
     APITimeoutError,
     ConfigurationError,
     DownloadError,
+    StorageDownloadError,
     from_validation_error,
     redact,
 )
@@ -309,6 +310,33 @@ class ClientCore:
         return (p / name) if p.is_dir() else p
 
 
+    # -- object storage: the server uploaded the output and answers content with its URL --------
+    def storage_location(self, video_id: str, url: str | None) -> str:
+        """The job's `url`, checked (absolute http or https), else a final one-line error."""
+        if not url:
+            raise StorageDownloadError(
+                f"video {video_id} was uploaded to object storage by the server, but the job carries no url",
+                hint="the server keeps no copy; ask its operator where the output bucket is")
+        try:
+            parsed = httpx.URL(url)
+        except httpx.InvalidURL:
+            parsed = None
+        if parsed is None or parsed.scheme not in ("http", "https") or not parsed.host:
+            raise StorageDownloadError(f"video {video_id}'s storage url {shown_url(url)!r} is not an http(s) URL",
+                                       hint="the server keeps no copy; fetch the file from the bucket yourself")
+        return url
+
+    def storage_error(self, video_id: str, url: str, reason: str) -> StorageDownloadError:
+        return StorageDownloadError(
+            f"could not download video {video_id} from its storage URL {shown_url(url)} ({reason})",
+            hint="the server keeps no copy: check that this machine can reach that storage, "
+                 "then download the job's `url`")
+
+    def storage_http_kwargs(self) -> dict[str, Any]:
+        """A separate, plain HTTP client for the storage host: none of our headers (never our key),
+        and not our transport, which talks to the video server only."""
+        return self.new_http_kwargs()
+
     @staticmethod
     def thumbnail_path(video_path: Path) -> Path:
         return video_path.with_suffix(".thumbnail.webp")
@@ -320,6 +348,22 @@ class ClientCore:
         cost = video.cost if video.cost is not None else estimate_cost(req, self.capabilities)
         return GenerationResult(request=req, video=video, path=sink.target, thumbnail=thumb,
                                 backend=self.settings.backend, cost=cost, sha256=sink.sha256)
+
+
+def job_url(video: Video | None) -> str | None:
+    """The `url` a server put on the job (SGLang: where it uploaded the output), if any."""
+    url = (video.model_extra or {}).get("url") if video is not None else None
+    return url if isinstance(url, str) and url else None
+
+
+def shown_url(url: str) -> str:
+    """`url` without its query, fragment or user info: presigned URLs carry their signature there."""
+    try:
+        u = httpx.URL(url)
+    except httpx.InvalidURL:
+        return url.split("?", 1)[0].split("#", 1)[0][:120]
+    port = f":{u.port}" if u.port else ""
+    return f"{u.scheme}://{u.host}{port}{u.path}" if u.host else url.split("?", 1)[0][:120]
 
 
 def retry_after(headers: httpx.Headers) -> float | None:

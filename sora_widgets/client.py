@@ -24,11 +24,20 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._base_client import AtomicDownload, ClientCore, ProgressCallback, checked_content
+from ._base_client import AtomicDownload, ClientCore, ProgressCallback, checked_content, job_url
 from .backends import WireRequest
 from .backends.registry import require_feature
 from .capabilities import BackendCapabilities
-from .errors import GenerationFailedError, PollInterrupted, PollTimeoutError, SoraError
+from .errors import (
+    APIStatusError,
+    DownloadError,
+    GenerationFailedError,
+    PollInterrupted,
+    PollTimeoutError,
+    SoraError,
+    StorageDownloadError,
+    redact,
+)
 from .models import DeletedVideo, Fit, Video, VideoCharacter, VideoRequest
 from .results import GenerationResult
 from .videos import AsyncVideos, Videos
@@ -198,11 +207,17 @@ class SoraClient(ClientCore):
         """Stream to a temp file beside `path`, verify, rename atomically. Returns the path."""
         return self._download(video_id, path, variant).target
 
-    def _download(self, video_id: str, path: str | Path | None, variant: str) -> AtomicDownload:
+    def _download(self, video_id: str, path: str | Path | None, variant: str,
+                  url: str | None = None) -> AtomicDownload:
         target = self.target_path(video_id, path, variant)
         attempt = 0
         while True:
-            response = self._send(self.backend.content(video_id, variant), stream=True)
+            try:
+                response = self._send(self.backend.content(video_id, variant), stream=True)
+            except APIStatusError as exc:
+                if variant != "video" or not self.backend.content_elsewhere(exc):
+                    raise
+                return self._download_stored(video_id, target, url or job_url(self.retrieve(video_id)))
             sink = AtomicDownload(target, variant)
             try:
                 for chunk in response.iter_bytes():
@@ -222,6 +237,41 @@ class SoraClient(ClientCore):
                 response.close()
             time.sleep(delay)
             attempt += 1
+
+    def _download_stored(self, video_id: str, target: Path, url: str | None) -> AtomicDownload:
+        """The video from the object storage the server uploaded it to (the job's `url`): a plain
+        GET on a client of its own, so our key never reaches that host; verified like any video."""
+        location = self.storage_location(video_id, url)
+        attempt = 0
+        with httpx.Client(**self.storage_http_kwargs()) as http:
+            while True:
+                try:
+                    with http.stream("GET", location) as response:
+                        if response.is_success:
+                            sink = AtomicDownload(target, "video")
+                            try:
+                                for chunk in response.iter_bytes():
+                                    sink.write(chunk)
+                                sink.commit()
+                            except BaseException:
+                                sink.abort()
+                                raise
+                            self.note_file(video_id, "video", sink)
+                            return sink
+                        delay = self.retry_delay(attempt, response)
+                        if delay is None:
+                            raise self.storage_error(video_id, location, f"HTTP {response.status_code}")
+                except httpx.TransportError as exc:
+                    delay = self.retry_delay(attempt, None)
+                    if delay is None:
+                        reason = redact(str(exc) or type(exc).__name__, httpx.URL(location).query.decode())
+                        raise self.storage_error(video_id, location, reason) from None
+                except StorageDownloadError:
+                    raise
+                except DownloadError as exc:  # empty, or not an MP4: nothing was saved
+                    raise self.storage_error(video_id, location, exc.message) from None
+                time.sleep(delay)
+                attempt += 1
 
     # -- waiting ----------------------------------------------------------------------------
     def poll(
@@ -278,11 +328,13 @@ class SoraClient(ClientCore):
                                      idempotency_key=fields.get("idempotency_key"))
         if not video.ok:
             raise GenerationFailedError(video)
-        return self.result_for(req, video, *self.fetch(video.id, path))
+        return self.result_for(req, video, *self.fetch(video.id, path, url=job_url(video)))
 
-    def fetch(self, video_id: str, path: str | Path | None = None) -> tuple[AtomicDownload, Path | None]:
-        """The verified video (atomic download) and its thumbnail beside it, when there is one."""
-        sink = self._download(video_id, path, "video")
+    def fetch(self, video_id: str, path: str | Path | None = None, *,
+              url: str | None = None) -> tuple[AtomicDownload, Path | None]:
+        """The verified video (atomic download) and its thumbnail beside it, when there is one.
+        `url` is the job's own (where a server uploaded the output), followed when the server says so."""
+        sink = self._download(video_id, path, "video", url)
         try:
             thumb: Path | None = self.download(video_id, self.thumbnail_path(sink.target), variant="thumbnail")
         except SoraError:  # thumbnails are a nicety; some backends have none
@@ -438,11 +490,18 @@ class AsyncSoraClient(ClientCore):
     async def download(self, video_id: str, path: str | Path | None = None, *, variant: str = "video") -> Path:
         return (await self._download(video_id, path, variant)).target
 
-    async def _download(self, video_id: str, path: str | Path | None, variant: str) -> AtomicDownload:
+    async def _download(self, video_id: str, path: str | Path | None, variant: str,
+                        url: str | None = None) -> AtomicDownload:
         target = self.target_path(video_id, path, variant)
         attempt = 0
         while True:
-            response = await self._send(self.backend.content(video_id, variant), stream=True)
+            try:
+                response = await self._send(self.backend.content(video_id, variant), stream=True)
+            except APIStatusError as exc:
+                if variant != "video" or not self.backend.content_elsewhere(exc):
+                    raise
+                return await self._download_stored(video_id, target,
+                                                   url or job_url(await self.retrieve(video_id)))
             sink = AtomicDownload(target, variant)
             try:
                 async for chunk in response.aiter_bytes():
@@ -462,6 +521,39 @@ class AsyncSoraClient(ClientCore):
                 await response.aclose()
             await asyncio.sleep(delay)
             attempt += 1
+
+    async def _download_stored(self, video_id: str, target: Path, url: str | None) -> AtomicDownload:
+        location = self.storage_location(video_id, url)
+        attempt = 0
+        async with httpx.AsyncClient(**self.storage_http_kwargs()) as http:
+            while True:
+                try:
+                    async with http.stream("GET", location) as response:
+                        if response.is_success:
+                            sink = AtomicDownload(target, "video")
+                            try:
+                                async for chunk in response.aiter_bytes():
+                                    sink.write(chunk)
+                                sink.commit()
+                            except BaseException:
+                                sink.abort()
+                                raise
+                            self.note_file(video_id, "video", sink)
+                            return sink
+                        delay = self.retry_delay(attempt, response)
+                        if delay is None:
+                            raise self.storage_error(video_id, location, f"HTTP {response.status_code}")
+                except httpx.TransportError as exc:
+                    delay = self.retry_delay(attempt, None)
+                    if delay is None:
+                        reason = redact(str(exc) or type(exc).__name__, httpx.URL(location).query.decode())
+                        raise self.storage_error(video_id, location, reason) from None
+                except StorageDownloadError:
+                    raise
+                except DownloadError as exc:
+                    raise self.storage_error(video_id, location, exc.message) from None
+                await asyncio.sleep(delay)
+                attempt += 1
 
     async def poll(
         self,
@@ -509,10 +601,11 @@ class AsyncSoraClient(ClientCore):
                                            idempotency_key=fields.get("idempotency_key"))
         if not video.ok:
             raise GenerationFailedError(video)
-        return self.result_for(req, video, *await self.fetch(video.id, path))
+        return self.result_for(req, video, *await self.fetch(video.id, path, url=job_url(video)))
 
-    async def fetch(self, video_id: str, path: str | Path | None = None) -> tuple[AtomicDownload, Path | None]:
-        sink = await self._download(video_id, path, "video")
+    async def fetch(self, video_id: str, path: str | Path | None = None, *,
+                    url: str | None = None) -> tuple[AtomicDownload, Path | None]:
+        sink = await self._download(video_id, path, "video", url)
         try:
             thumb: Path | None = await self.download(video_id, self.thumbnail_path(sink.target), variant="thumbnail")
         except SoraError:

@@ -209,6 +209,11 @@ class DownloadError(SoraError):
     pass
 
 
+class StorageDownloadError(DownloadError):
+    """The server put the video in object storage (the job's `url`) and it could not be fetched
+    from there. Final: the server keeps no copy, so resuming the job cannot help."""
+
+
 #: old name -> new name; the old names still work and warn
 _DEPRECATED = {"GenerationFailed": "GenerationFailedError", "PollTimeout": "PollTimeoutError"}
 

@@ -282,6 +282,11 @@ class Backend:
             has_more=bool(data.get("has_more")),
         )
 
+    def content_elsewhere(self, err: APIStatusError) -> bool:
+        """True when a content error means "the file is not here, fetch the job's `url`" (a
+        server that uploaded the output to object storage); the client then follows that URL."""
+        return False
+
     def parse_deleted(self, data: Any, video_id: str) -> DeletedVideo:
         gone = DeletedVideo.model_validate(data)
         return gone if gone.stopped is not None else gone.model_copy(update={"stopped": self.delete_stops_render})

@@ -74,10 +74,15 @@ class SGLangBackend(CompatBackend):
         self, status: int, body: bytes, headers: dict[str, str], *, secrets: tuple[str | None, ...] = ()
     ) -> APIStatusError:
         err = super().parse_error(status, body, headers, secrets=secrets)
-        if status == 400 and "cloud storage" in err.message:
+        if self.content_elsewhere(err):
             # The server kept no copy: the URL in the message (also `Video.url`) is the only way to it.
             err.hint = "download it from that URL (it is also the job's `url`); the server keeps no copy"
         return err
+
+    def content_elsewhere(self, err: APIStatusError) -> bool:
+        """`download_video_content` answers 400 "...uploaded to cloud storage. Please use the cloud
+        URL: <url>" when the output went to object storage; the job then carries that `url`."""
+        return err.status_code == 400 and "cloud storage" in err.message
 
     def parse_deleted(self, data: Any, video_id: str) -> DeletedVideo:
         gone = super().parse_deleted(data, video_id)

@@ -22,10 +22,11 @@ from typing import Any
 
 import httpx
 
+from .._base_client import job_url
 from ..capabilities import BackendCapabilities, estimate_cost
 from ..client import AsyncSoraClient, SoraClient
 from ..config import Settings
-from ..errors import GenerationFailedError, InvalidRequestError, PollInterrupted, SoraError
+from ..errors import GenerationFailedError, InvalidRequestError, PollInterrupted, SoraError, StorageDownloadError
 from ..models import Video, VideoRequest
 from .budget import Budget
 from .ledger import Ledger, owner_alive
@@ -297,6 +298,8 @@ class JobRunner:
             return self._finish(job, status="cancelled", error="cancelled")
         except InvalidRequestError as exc:
             return self._finish(job, status="failed", error=str(exc))
+        except StorageDownloadError as exc:  # the server keeps no copy: resuming cannot help
+            return self._finish(job, status="failed", error=str(exc))
         except SoraError as exc:
             return self._lost_contact(job, exc)
         except Exception as exc:  # one line for the user; details stay in the ledger's error text
@@ -348,7 +351,7 @@ class JobRunner:
     async def _download(self, client: AsyncSoraClient, job: Job, video: Video) -> JobState:
         self._update(job, status=DOWNLOADING, video=video, progress=100)
         remove_stale_parts(client.target_path(video.id, None, "video"))
-        sink, thumb = await client.fetch(video.id)
+        sink, thumb = await client.fetch(video.id, url=job_url(video))
         state = self._finish(job, status="completed", video=video, path=sink.target, thumbnail=thumb,
                              sha256=sink.sha256, actual_cost=video.cost)
         if state.ok:  # quality signals on a background thread: cards and %sora list find them stored

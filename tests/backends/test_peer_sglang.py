@@ -77,8 +77,10 @@ async def test_cloud_upload_answers_400_naming_the_url(on_peer) -> None:
     video = await call(client, "create", prompt="x")
     done = await call(client, "poll", video.id, interval=0)
     assert done.url == f"https://bucket.test/videos/{video.id}.mp4"  # kept on the Video
+    # the raw bytes call shows the server's answer; download()/generate() follow the url
+    # (tests/backends/test_peer_sglang_storage.py)
     with pytest.raises(BadRequestError, match=f"cloud URL: https://bucket.test/videos/{video.id}.mp4") as info:
-        await call(client, "download", video.id)
+        await call(client, "download_content", video.id)
     assert "download it from that URL" in (info.value.hint or "")
 
 
