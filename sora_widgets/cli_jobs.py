@@ -163,8 +163,7 @@ def run_cancel(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"id": state.video_id, "key": state.key, "status": state.status})
     elif state.status == "cancelled":
-        print(f"{state.video_id or state.key}: cancelled (no resume will pick it up; the server may still "
-              "finish it)")
+        print(f"{state.video_id or state.key}: {state.error or 'cancelled'}")
     else:
         print(f"{state.video_id or state.key} already ended: {state.status}")
     return OK

@@ -295,7 +295,10 @@ class JobRunner:
         except asyncio.CancelledError:
             if job.interrupted:
                 return self._finish(job, status=INTERRUPTED, error="stopped waiting; the job is resumable")
-            return self._finish(job, status="cancelled", error="cancelled")
+            # a cancel: where the backend's DELETE stops the render, ask it to (jobs/cancel.py)
+            from .cancel import stop_on_server
+
+            return self._finish(job, status="cancelled", error=await stop_on_server(client, job.state.video_id))
         except InvalidRequestError as exc:
             return self._finish(job, status="failed", error=str(exc))
         except StorageDownloadError as exc:  # the server keeps no copy: resuming cannot help

@@ -186,8 +186,12 @@ class Commands:
                                   hint="%sora status lists this session's jobs")
         if job.done:
             return Text(f"{ident} already ended: {job.state.status}")
-        job.cancel()
-        return Text(f"cancelling {ident}")
+        from ..jobs.cancel import request_cancel
+
+        runner = self.runner
+        adapter = runner.client.backend if runner.backend == job.state.backend else None
+        effect = request_cancel(job, adapter)
+        return Text(f"{ident}: {effect.done_line}")
 
     # -- widgets ---------------------------------------------------------------------------
     def cmd_gallery(self, rest: str) -> Any:

@@ -277,7 +277,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "download": ("%sora download ID [-o PATH]", "download a finished video (and its poster)"),
     "resume": ("%sora resume [JOB VIDEO_ID]", "re-attach to unfinished jobs (after an interrupt or a restart) "
                "and wait; with JOB VIDEO_ID, attach a job that waits for your choice"),
-    "cancel": ("%sora cancel ID", "stop a running job of this session"),
+    "cancel": ("%sora cancel ID", "cancel a running job of this session (stops the render where the server can)"),
     "gallery": ("%sora gallery", "the gallery widget of finished videos"),
     "studio": ("%sora studio", "the studio widget (composer, parameters, jobs, player)"),
     "export": ("%sora export PATH [--last N | --group G | --query TEXT] [--single-file]",

@@ -28,6 +28,7 @@ from .card_actions import CardActions
 if TYPE_CHECKING:
     from ..capabilities import ModelCapabilities
     from ..jobs import JobRunner
+    from ..jobs.cancel import CancelEffect
     from .player import Player
 
 NewJobs = Callable[[list[Job]], Any]
@@ -57,7 +58,9 @@ class JobCard(Snapshotted, w.VBox):
         self.status = w.HTML()
         self.progress = w.IntProgress(min=0, max=100, value=0, layout=w.Layout(width="100%", height="14px"))
         self.timing = w.HTML()
-        self.cancel_button = button("Cancel", icon="stop", tooltip="Stop this job (it ends cancelled)")
+        # worded from the backend's capability data: "stop" only where the server stops the work
+        self.cancel_effect = self._cancel_effect()
+        self.cancel_button = button(self.cancel_effect.label, icon="stop", tooltip=self.cancel_effect.tooltip)
         self.cancel_button.layout.flex = "0 0 auto"
         self.cancel_button.on_click(lambda _: self.cancel())
         self.body = w.VBox()
@@ -91,11 +94,26 @@ class JobCard(Snapshotted, w.VBox):
         return self.job.state
 
     def cancel(self) -> None:
-        """Cancel the job (thread-safe); the card shows `cancelled` when the task stops."""
+        """Cancel the job (thread-safe) as its backend allows: where the server stops the work the
+        job ends `cancelled`; elsewhere only the waiting stops and the job ends resumable."""
+        from ..jobs.cancel import request_cancel
+
         self.cancel_button.disabled = True
-        self.cancel_button.description = "Cancelling…"
+        self.cancel_button.description = "Cancelling…" if self.cancel_effect.stops else "Stopping…"
         self._cancel_requested = True
-        self.job.cancel()
+        request_cancel(self.job, self._adapter())
+
+    def _adapter(self) -> Any:
+        """The runner's backend adapter when it runs this job's backend (it resolves profiles)."""
+        runner = self.runner
+        if runner is not None and runner.backend == self.job.state.backend:
+            return runner.client.backend
+        return self.job.state.backend
+
+    def _cancel_effect(self) -> CancelEffect:
+        from ..jobs.cancel import cancel_effect
+
+        return cancel_effect(self._adapter())
 
     def on_new_jobs(self, handler: NewJobs) -> None:
         """Remix/edit/extend start new jobs; `handler(jobs)` places their cards (the Studio's list).
@@ -254,7 +272,15 @@ class JobCard(Snapshotted, w.VBox):
     def _failure_line(state: JobState) -> str:
         """One short line: what happened and what to do; the full error is under Details."""
         if state.status == "cancelled":
-            return '<div class="sora-meta">Cancelled — nothing more will be generated for this job.</div>'
+            from ..jobs.cancel import STOPPED_ON_SERVER
+
+            if state.error == STOPPED_ON_SERVER:
+                return ('<div class="sora-meta">Cancelled — the server stopped rendering it; nothing more '
+                        'will be generated for this job.</div>')
+            return f'<div class="sora-meta">Cancelled — {esc(state.error or "here only")}.</div>'
+        if state.status == "interrupted" and (state.error or "").startswith("stopped waiting"):
+            return ('<div class="sora-meta">Stopped waiting — the server keeps rendering this job; '
+                    '%sora resume picks it up.</div>')
         if state.status == "completed":
             return '<div class="sora-error">✖ Finished, but the video file is missing.</div>'
         if state.status == "needs_choice":
