@@ -20,6 +20,11 @@ from .state import JobState
 
 LEDGER_NAME = "ledger.sqlite"
 RESUMABLE = ("submitting", "queued", "in_progress", "downloading", "interrupted")
+#: a completed job whose file vanished is downloaded again by resume only while the server can still
+#: serve it: until its `expires_at`, or, when the server gave none, this long after it finished.
+#: Older ones are history, not work: checking every file of a 100,000-job ledger would make each
+#: resume stat the whole output folder.
+RECHECK_WINDOW = 7 * 24 * 3600.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -67,6 +72,20 @@ CREATE TABLE IF NOT EXISTS groups (
 );
 """
 
+#: Indexes that keep a long history cheap (see history.py); IF NOT EXISTS makes them an idempotent
+#: migration for ledgers written before they existed. The spend index covers every column the spend
+#: queries read, so those never touch the table.
+SCALE_INDEXES = """
+CREATE INDEX IF NOT EXISTS jobs_created ON jobs(created_at, key);
+CREATE INDEX IF NOT EXISTS jobs_status_created ON jobs(status, created_at, key);
+CREATE INDEX IF NOT EXISTS jobs_status_model ON jobs(status, model);
+CREATE INDEX IF NOT EXISTS jobs_finished ON jobs(status, finished_at);
+CREATE INDEX IF NOT EXISTS jobs_path ON jobs(path);
+CREATE INDEX IF NOT EXISTS jobs_group ON jobs(group_id);
+CREATE INDEX IF NOT EXISTS jobs_spend ON jobs(status, created_at, backend, model, actual_cost, estimated_cost);
+CREATE INDEX IF NOT EXISTS events_key ON events(key, at);
+"""
+
 
 class Ledger:
     def __init__(self, folder: str | Path) -> None:
@@ -89,6 +108,7 @@ class Ledger:
                 if not self._ready:
                     conn.execute("PRAGMA journal_mode=WAL")
                     conn.executescript(_SCHEMA)
+                    conn.executescript(SCALE_INDEXES)
                     self._ready = True
                 conn.execute("PRAGMA synchronous=NORMAL")
                 yield conn
@@ -146,10 +166,22 @@ class Ledger:
         with self._db() as db:
             return [_decode(r) for r in db.execute(sql + " ORDER BY created_at", args).fetchall()]
 
-    def unfinished(self) -> list[dict[str, Any]]:
-        """Jobs a resume should pick up: anything not final, and completed jobs without a file."""
-        rows = self.rows(status=(*RESUMABLE, "completed"))
-        return [r for r in rows if r["status"] != "completed" or not _file_ok(r)]
+    def unfinished(self, *, now: float | None = None) -> list[dict[str, Any]]:
+        """Jobs a resume should pick up: anything not final, and recently completed jobs whose file
+        is gone (RECHECK_WINDOW). Only those rows are read: the scan costs what the unfinished work
+        does, not what the history does."""
+        now = time.time() if now is None else now
+        marks = ", ".join("?" for _ in RESUMABLE)
+        with self._db() as db:
+            live = db.execute(f"SELECT * FROM jobs WHERE status IN ({marks})", RESUMABLE).fetchall()
+            # (key, path) of the recent completed jobs; the full row only for the few whose file is gone
+            recent = db.execute(
+                "SELECT key, path FROM jobs WHERE status = 'completed' AND finished_at >= ? "
+                "AND (expires_at IS NULL OR expires_at > ?)", (now - RECHECK_WINDOW, now))
+            gone = [r["key"] for r in recent if not _file_ok(dict(r))]  # streamed, not fetched whole
+            lost = [db.execute("SELECT * FROM jobs WHERE key = ?", (key,)).fetchone() for key in gone]
+        rows = [_decode(r) for r in (*live, *lost) if r is not None]
+        return sorted(rows, key=lambda r: r["created_at"])
 
     def events(self, key: str) -> list[tuple[float, str, int]]:
         with self._db() as db:
@@ -167,17 +199,18 @@ class Ledger:
             return float(db.execute(sql, args).fetchone()[0])
 
     def spend_report(self) -> dict[str, dict[str, float]]:
-        """Spend grouped by day, backend and model (completed jobs)."""
-        out: dict[str, dict[str, float]] = {}
-        exprs = {"day": "date(created_at, 'unixepoch', 'localtime')", "backend": "backend", "model": "model"}
+        """Spend grouped by day, backend and model (completed jobs): one pass over the covering
+        `jobs_spend` index, grouped by all three at once, then folded here."""
+        totals: dict[str, dict[str, float]] = {"day": {}, "backend": {}, "model": {}}
         with self._db() as db:
-            for name, expr in exprs.items():
-                rows = db.execute(
-                    f"SELECT {expr} AS k, SUM(COALESCE(actual_cost, estimated_cost)), COUNT(*) FROM jobs "
-                    "WHERE status='completed' GROUP BY k ORDER BY k"
-                ).fetchall()
-                out[name] = {str(k): round(float(v or 0), 4) for k, v, _ in rows}
-        return out
+            rows = db.execute(
+                "SELECT date(created_at, 'unixepoch', 'localtime'), backend, model, "
+                "SUM(COALESCE(actual_cost, estimated_cost)) FROM jobs WHERE status='completed' GROUP BY 1, 2, 3"
+            ).fetchall()
+        for day, backend, model, amount in rows:
+            for name, key in (("day", day), ("backend", backend), ("model", model)):
+                totals[name][str(key)] = totals[name].get(str(key), 0.0) + float(amount or 0)
+        return {name: {k: round(v, 4) for k, v in sorted(bucket.items())} for name, bucket in totals.items()}
 
 
 def _row(state: JobState, now: float) -> dict[str, Any]:

@@ -51,7 +51,7 @@ class Commands:
         if ident is None:
             jobs = self.runner.jobs
             if not jobs:
-                unfinished = self._ledger_rows(unfinished=True)
+                unfinished = self._unfinished_rows()
                 note = f"{len(unfinished)} unfinished in the ledger: %sora resume" if unfinished else ""
                 return Text("no jobs in this session yet" + (f" ({note})" if note else ""))
             rows = [_job_row(j) for j in jobs[-20:]]
@@ -87,12 +87,11 @@ class Commands:
             rows = [[v.id, v.status, v.model, v.size, v.seconds, _short(v.prompt or "")] for v in videos]
             return Table(f"videos on the {self.runner.backend} server ({len(rows)})",
                          ["id", "status", "model", "size", "s", "prompt"], rows)
-        all_rows = self._ledger_rows()
-        shown = all_rows[-count:][::-1]
+        shown, total = self._ledger_page(count)
         rows = [[r.get("video_id") or r["key"], r["status"], r.get("model") or "", _req(r, "size"),
                  _req(r, "seconds"), f"${_cost(r):.2f}", _rel(r.get("path")), _short(r.get("prompt") or "")]
                 for r in shown]
-        return Table(f"ledger: {len(shown)} of {len(all_rows)} jobs, newest first",
+        return Table(f"ledger: {len(shown)} of {total} jobs, newest first",
                      ["id", "status", "model", "size", "s", "cost", "file", "prompt"], rows)
 
     def cmd_download(self, rest: str) -> Any:
@@ -131,7 +130,7 @@ class Commands:
         runner = self.runner
         jobs = runner.resume(background=True)
         if not jobs:
-            pending = [r for r in self._ledger_rows(unfinished=True) if r["backend"] != runner.backend]
+            pending = [r for r in self._unfinished_rows() if r["backend"] != runner.backend]
             note = f" ({len(pending)} belong to other backends)" if pending else ""
             return Text(f"nothing to resume on the {runner.backend} backend{note}")
         print(f"resuming {len(jobs)} job(s): {', '.join(j.state.video_id or j.key for j in jobs)}")
@@ -258,11 +257,20 @@ class Commands:
                 return job
         return None
 
-    def _ledger_rows(self, *, unfinished: bool = False) -> list[dict[str, Any]]:
+    def _unfinished_rows(self) -> list[dict[str, Any]]:
         ledger = self.runner.ledger
-        if ledger is None:
+        if ledger is None or not ledger.path.is_file():
             return []
-        return ledger.unfinished() if unfinished else ledger.rows()
+        return ledger.unfinished()
+
+    def _ledger_page(self, count: int) -> tuple[list[dict[str, Any]], int]:
+        """The newest `count` rows and the total: two indexed queries, whatever the history's length."""
+        ledger = self.runner.ledger
+        if ledger is None or not ledger.path.is_file():
+            return [], 0
+        from ..jobs import history
+
+        return history.page(ledger, limit=count).rows, history.count(ledger)
 
     def _ledger_row(self, ident: str) -> dict[str, Any] | None:
         ledger = self.runner.ledger

@@ -1,8 +1,9 @@
 """`Gallery`: past generations from the job ledger and the output folder — thumbnails, a text and
 model filter, open one in the player, or compare several side by side.
 
-Only small JPEG thumbnails go to the browser until a video is opened, so the gallery stays light
-with hundreds of videos; `page_size` tiles are shown at a time.
+Only small JPEG thumbnails go to the browser until a video is opened, and only for the tiles shown:
+`page_size` at a time, read from the ledger a page at a time (an indexed query with the filters
+applied in SQL), so opening it costs the same with 100 or 100,000 videos in the history.
 """
 
 from __future__ import annotations
@@ -47,30 +48,48 @@ class GalleryItem:
         return not needle or needle in f"{self.prompt} {self.video_id} {self.path.name}".lower()
 
 
-def collect(folder: Path, ledger: Ledger | None = None) -> list[GalleryItem]:
-    """Completed videos from the ledger (with their prompts), then stray MP4s in `folder`; newest first."""
-    items: dict[Path, GalleryItem] = {}
-    if ledger is not None and ledger.path.is_file():
-        for row in ledger.rows(status=("completed",)):
-            if not row.get("path"):
-                continue
-            path = Path(row["path"]).resolve()
-            if not path.is_file():
-                continue
-            req = row.get("request") or {}
-            size = req.get("size") or " ".join(str(req[k]) for k in ("resolution", "aspect_ratio") if req.get(k))
-            thumb = Path(row["thumbnail"]) if row.get("thumbnail") else None
-            items[path] = GalleryItem(
-                path=path, prompt=row.get("prompt") or "", model=row.get("model") or "",
-                video_id=row.get("video_id") or "", created=row.get("finished_at") or row.get("created_at") or 0.0,
-                size=size or "", seconds=req.get("seconds"), thumbnail=thumb, backend=row.get("backend") or "",
-            )
-    if folder.is_dir():
-        for path in folder.glob("*.mp4"):
-            path = path.resolve()
-            if path not in items:
-                items[path] = GalleryItem(path=path, created=path.stat().st_mtime, video_id=path.stem)
-    return sorted(items.values(), key=lambda i: i.created, reverse=True)
+#: a folder with more entries than this is not scanned for MP4s the ledger does not know (a
+#: researcher's output folder can hold 100,000 clips; listing it would cost more than the page)
+STRAY_SCAN_LIMIT = 2000
+
+
+def _item_of(row: dict[str, Any]) -> GalleryItem | None:
+    """A ledger row as a tile, or None when its file is gone."""
+    if not row.get("path"):
+        return None
+    path = Path(row["path"])
+    if not path.is_file():
+        return None
+    req = row.get("request") or {}
+    size = req.get("size") or " ".join(str(req[k]) for k in ("resolution", "aspect_ratio") if req.get(k))
+    thumb = Path(row["thumbnail"]) if row.get("thumbnail") else None
+    return GalleryItem(
+        path=path.resolve(), prompt=row.get("prompt") or "", model=row.get("model") or "",
+        video_id=row.get("video_id") or "", created=row.get("finished_at") or row.get("created_at") or 0.0,
+        size=size or "", seconds=req.get("seconds"), thumbnail=thumb, backend=row.get("backend") or "",
+    )
+
+
+def stray_files(folder: Path, ledger: Ledger | None) -> tuple[list[GalleryItem], bool]:
+    """MP4s in `folder` that no ledger row records, newest first, and whether the folder was small
+    enough to look (see STRAY_SCAN_LIMIT)."""
+    import os
+
+    from ..jobs import history
+
+    if not folder.is_dir():
+        return [], True
+    names: list[str] = []
+    with os.scandir(folder) as entries:
+        for n, entry in enumerate(entries):
+            if n >= STRAY_SCAN_LIMIT:
+                return [], False
+            if entry.name.endswith(".mp4") and entry.is_file():
+                names.append(entry.name)
+    paths = [(folder / name).resolve() for name in names]
+    known = history.known_paths(ledger, [str(p) for p in paths]) if ledger and ledger.path.is_file() else set()
+    items = [GalleryItem(path=p, created=p.stat().st_mtime, video_id=p.stem) for p in paths if str(p) not in known]
+    return sorted(items, key=lambda i: i.created, reverse=True), True
 
 
 _THUMBS: dict[tuple[str, float], bytes] = {}
@@ -116,8 +135,15 @@ class Gallery(w.VBox):
         self.folder = Path(folder)
         self.ledger = runner.ledger if runner is not None and runner.ledger is not None else Ledger(self.folder)
         self.page_size = page_size
+        #: what is loaded so far: the ledger's newest videos (a page at a time) and the stray files
         self.items: list[GalleryItem] = []
         self.shown: list[GalleryItem] = []
+        self.total = 0
+        self._loaded: list[GalleryItem] = []
+        self._strays: list[GalleryItem] = []
+        self._scanned = True
+        self._cursor: Any = None
+        self._exhausted = True
         self.selected: set[Path] = set()
         self._tiles: dict[Path, w.VBox] = {}
         self._limit = page_size
@@ -144,36 +170,82 @@ class Gallery(w.VBox):
         self.refresh()
 
     def __repr__(self) -> str:
-        return f"Gallery({str(self.folder)!r}, {len(self.items)} videos)"
+        return f"Gallery({str(self.folder)!r}, {self._unfiltered_total()} videos)"
 
     # -- data -------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Re-read the ledger and the folder."""
-        self.items = collect(self.folder, self.ledger)
-        models = sorted({i.model for i in self.items if i.model})
+        """Re-read the ledger's first page and the folder."""
+        from ..jobs import history
+
+        self._strays, self._scanned = stray_files(self.folder, self.ledger)
+        models = history.models(self.ledger) if self.ledger.path.is_file() else []
         current = self.model_filter.value
         self.model_filter.options = [ALL_MODELS, *models]
         self.model_filter.value = current if current in self.model_filter.options else ALL_MODELS
-        self.selected &= {i.path for i in self.items}
         self._render()
 
+    def _filters(self) -> tuple[str, str | None]:
+        model = self.model_filter.value
+        return self.search.value.strip(), (None if not model or model == ALL_MODELS else model)
+
+    def _reload(self) -> None:
+        """Start the ledger pages again (a filter changed, or a refresh)."""
+        from ..jobs import history
+
+        text, model = self._filters()
+        self._loaded, self._cursor, self._exhausted = [], None, not self.ledger.path.is_file()
+        self.total = 0 if self._exhausted else history.count(self.ledger, status=("completed",), model=model,
+                                                              text=text or None)
+
+    def _load(self, wanted: int) -> None:
+        """Read ledger pages until `wanted` videos with a file are loaded or the ledger ends."""
+        from ..jobs import history
+
+        text, model = self._filters()
+        while len(self._loaded) < wanted and not self._exhausted:
+            got = history.page(self.ledger, limit=max(wanted - len(self._loaded), self.page_size),
+                               status=("completed",), model=model, text=text or None, before=self._cursor)
+            self._loaded.extend(i for i in map(_item_of, got.rows) if i is not None)
+            self._cursor, self._exhausted = got.next, got.next is None
+
     def filtered(self) -> list[GalleryItem]:
-        return [i for i in self.items if i.matches(self.search.value, self.model_filter.value)]
+        """The loaded videos that match the filters, newest first. Stray files older than the last
+        loaded ledger page wait until the ledger is exhausted, so the order is never wrong."""
+        text, model = self._filters()
+        oldest = self._loaded[-1].created if self._loaded and not self._exhausted else None
+        strays = [i for i in self._strays if i.matches(text, model or "") and (oldest is None or i.created >= oldest)]
+        return sorted([*self._loaded, *strays], key=lambda i: i.created, reverse=True)
 
     def _more(self) -> None:
         self._limit += self.page_size
-        self._render()
+        self._render(reload=False)
 
-    def _render(self) -> None:
+    def _render(self, reload: bool = True) -> None:
+        if reload:
+            self._reload()
+        self._load(self._limit)
         matches = self.filtered()
+        self.items = sorted({*self._loaded, *self._strays}, key=lambda i: i.created, reverse=True)
+        self.selected &= {i.path for i in self.items}
         self.shown = matches[: self._limit]
         self.grid.children = tuple(self._tile(i) for i in self.shown)
-        live = {i.path for i in self.items}
+        live = {i.path for i in self.shown}
         for path in [p for p in self._tiles if p not in live]:
-            self._tiles.pop(path).close()
-        self.more_button.layout.display = "" if len(matches) > len(self.shown) else "none"
-        total = f" of {len(self.items)}" if len(matches) != len(self.items) else ""
-        self.count.value = f'<span class="sora-muted">{len(matches)}{total} videos</span>'
+            self._tiles.pop(path).close()  # tiles (and their thumbnails) exist only while shown
+        text, model = self._filters()
+        total = self.total + sum(i.matches(text, model or "") for i in self._strays)
+        more = len(matches) > len(self.shown) or not self._exhausted
+        self.more_button.layout.display = "" if more else "none"
+        everything = self.total if (text or model) else None
+        of = f" of {self._unfiltered_total()}" if everything is not None else ""
+        note = "" if self._scanned else " (folder too large to look for files the ledger does not list)"
+        self.count.value = f'<span class="sora-muted">{total}{of} videos{note}</span>'
+
+    def _unfiltered_total(self) -> int:
+        from ..jobs import history
+
+        ledger = history.count(self.ledger, status=("completed",)) if self.ledger.path.is_file() else 0
+        return ledger + len(self._strays)
 
     def _tile(self, item: GalleryItem) -> w.VBox:
         if item.path not in self._tiles:

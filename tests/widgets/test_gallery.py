@@ -67,3 +67,33 @@ def test_paging(runner: JobRunner) -> None:
     gallery.more_button.click()
     gallery.more_button.click()
     assert len(gallery.grid.children) == 5 and gallery.more_button.layout.display == "none"
+
+
+def test_a_long_history_is_read_a_page_at_a_time(runner: JobRunner) -> None:
+    from sora_widgets.jobs import JobState
+    from sora_widgets.widgets.gallery import STRAY_SCAN_LIMIT
+
+    clip = generate(runner, "a paper boat", 1, "320x180")
+    assert runner.ledger is not None
+    for i in range(7):  # more completed jobs than one page, each with its own file
+        copy = clip.with_name(f"copy_{i}.mp4")
+        shutil.copy(clip, copy)
+        runner.ledger.record(JobState(request=VideoRequest(prompt=f"a kite number {i}", model="animatic"),
+                                      backend="local", status="completed", video_id=f"video_copy{i}",
+                                      path=copy.resolve(), created_at=1_000 + i, finished_at=1_000 + i))
+    gallery = Gallery(runner, page_size=3)
+    assert len(gallery.grid.children) == 3 and "8 videos" in gallery.count.value
+    assert len(gallery._loaded) < 8  # the rest of the history is not read until asked for
+    gallery.more_button.click()
+    gallery.more_button.click()
+    assert len(gallery.grid.children) == 8 and gallery.more_button.layout.display == "none"
+    assert gallery.shown[0].path == clip.resolve()  # newest first
+    gallery.search.value = "number 4"  # the filter runs in the ledger query
+    assert [i.video_id for i in gallery.shown] == ["video_copy4"] and "1 of 8" in gallery.count.value
+
+    for i in range(STRAY_SCAN_LIMIT):  # a huge folder is not listed to find files the ledger lacks
+        (runner.settings.output_dir / f"note_{i}.txt").touch()
+    shutil.copy(clip, runner.settings.output_dir / "imported.mp4")
+    gallery.search.value = ""
+    gallery.refresh()
+    assert "8 videos" in gallery.count.value and "too large" in gallery.count.value
