@@ -55,18 +55,6 @@ def _markdown(rows: list[Row], errors: list[str]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _render_rows(r: dict) -> list[Row]:
-    from _common import row
-
-    growth = r["peak_traced_16s_mb"] - r["peak_traced_4s_mb"]
-    return [
-        row(f"preview render {r['size']} x {r['seconds']} s vs libx264 ultrafast, 96 frames", r["render_s"],
-            r["baseline_encode_s"], f"<= {r['target_ratio']}", bool(r["ok"])),
-        row("peak traced memory: 16 s render vs 4 s render", r["peak_traced_16s_mb"], r["peak_traced_4s_mb"],
-            "no growth", growth <= 1.0, unit="MB", note=f"RSS growth during 16 s: {r['rss_growth_16s_mb']} MB"),
-    ]
-
-
 def main(argv: list[str]) -> int:
     sys.path.insert(0, str(HERE))
     wanted = argv or MODULES
@@ -77,8 +65,6 @@ def main(argv: list[str]) -> int:
         try:
             mod = importlib.import_module(f"bench_{name}")
             got = mod.main()
-            if isinstance(got, dict):  # bench_render reports a dict of its own
-                got = _render_rows(got)
         except Exception as exc:  # one broken benchmark must not hide the others
             traceback.print_exc()
             errors.append(f"bench_{name}: {type(exc).__name__}: {exc}")

@@ -153,3 +153,36 @@ def test_thumbnail_over_http_is_webp(server, client_for):
     assert Image.open(io.BytesIO(thumb.content)).format == "WEBP"
     ranged = api.get(f"/videos/{video['id']}/content", headers={"Range": "bytes=0-99"})
     assert ranged.status_code == 206 and len(ranged.content) == 100  # browsers seek with ranges
+
+
+def test_frames_drawn_ahead_keep_their_order_raise_errors_and_stop_when_left() -> None:
+    import importlib
+    import threading
+
+    render_mod = importlib.import_module("sora_widgets.server.render")
+    assert list(render_mod._prefetch(iter(range(50)))) == list(range(50))
+
+    def broken():
+        yield 1
+        raise ValueError("bad frame")
+
+    got = []
+    with pytest.raises(ValueError, match="bad frame"):
+        for frame in render_mod._prefetch(broken()):
+            got.append(frame)
+    assert got == [1]
+
+    drawn = []
+
+    def endless():
+        n = 0
+        while True:
+            drawn.append(n)
+            yield n
+            n += 1
+
+    frames = render_mod._prefetch(endless(), depth=2)
+    assert next(frames) == 0
+    frames.close()  # e.g. a cancelled render: the drawing thread ends, it does not run on
+    assert not any(t.name == "sora-render-frames" for t in threading.enumerate())
+    assert len(drawn) <= 5
