@@ -41,19 +41,20 @@ MEMORY_SLACK_MB = 8.0
 PROMPT = "A lighthouse on a cliff above a stormy sea at golden hour, a man walking, slow pan right"
 
 
-def _spec(seconds: int = SECONDS, seed: int = 1) -> Any:
+def _spec(seconds: int = SECONDS, seed: int = 1, size: str = f"{WIDTH}x{HEIGHT}") -> Any:
     from sora_widgets.server.render import RenderSpec
 
-    return RenderSpec(prompt=PROMPT, size=f"{WIDTH}x{HEIGHT}", seconds=seconds, seed=seed)
+    return RenderSpec(prompt=PROMPT, size=size, seconds=seconds, seed=seed)
 
 
-def renderer_frames(seconds: int = SECONDS, seed: int = 1) -> list[Any]:
+def renderer_frames(seconds: int = SECONDS, seed: int = 1, size: str = f"{WIDTH}x{HEIGHT}") -> list[Any]:
     """The exact frames `render()` encodes for this spec (yuv420p VideoFrames), kept in memory."""
     import importlib
 
     r = importlib.import_module("sora_widgets.server.render")  # the module (the package exports a function)
-    spec = _spec(seconds, seed)
-    return list(r._new_frames(spec, WIDTH, HEIGHT, spec.seconds * r.FPS, None, 0))
+    spec = _spec(seconds, seed, size)
+    width, height = (int(v) for v in size.split("x"))
+    return list(r._new_frames(spec, width, height, spec.seconds * r.FPS, None, 0))
 
 
 def encode_floor(frames: list[Any], path: Path) -> float:
@@ -61,31 +62,31 @@ def encode_floor(frames: list[Any], path: Path) -> float:
     from sora_widgets.server.render import _Encoder
 
     started = time.perf_counter()
-    encoder = _Encoder(path, WIDTH, HEIGHT)
+    encoder = _Encoder(path, frames[0].width, frames[0].height)
     for frame in frames:
         encoder.add(frame)
     encoder.close()
     return time.perf_counter() - started
 
 
-def render_once(out: Path, seconds: int = SECONDS, seed: int = 1) -> float:
+def render_once(out: Path, seconds: int = SECONDS, seed: int = 1, size: str = f"{WIDTH}x{HEIGHT}") -> float:
     from sora_widgets.server.render import render
 
     started = time.perf_counter()
-    render(_spec(seconds, seed), out)
+    render(_spec(seconds, seed, size), out)
     return time.perf_counter() - started
 
 
-def speed(runs: int) -> tuple[float, float, list[float]]:
+def speed(runs: int, size: str = f"{WIDTH}x{HEIGHT}", seconds: int = SECONDS) -> tuple[float, float, list[float]]:
     with tempfile.TemporaryDirectory(prefix="bench_render_") as tmp:
         work = Path(tmp)
-        render_once(work / "warm")  # imports, fonts, codec init
-        frames = renderer_frames()
+        render_once(work / "warm", seconds, size=size)  # imports, fonts, codec init
+        frames = renderer_frames(seconds, size=size)
         encode_floor(frames[:8], work / "warm.mp4")
         floors, renders, ratios = [], [], []
         for i in range(runs):
             floors.append(encode_floor(frames, work / f"floor{i}.mp4"))
-            renders.append(render_once(work / f"r{i}"))
+            renders.append(render_once(work / f"r{i}", seconds, size=size))
             ratios.append(renders[-1] / floors[-1])
         del frames
     return statistics.median(renders), statistics.median(floors), ratios
@@ -96,7 +97,7 @@ MEMORY_CHILD = textwrap.dedent("""
     from pathlib import Path
     sys.path[:0] = [sys.argv[2]]
     from bench_render import render_once
-    seconds = int(sys.argv[1])
+    seconds, size = int(sys.argv[1]), sys.argv[3]
     def hwm_mb():
         for line in open("/proc/self/status"):
             if line.startswith("VmHWM:"):
@@ -104,18 +105,19 @@ MEMORY_CHILD = textwrap.dedent("""
         import resource
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     with tempfile.TemporaryDirectory() as tmp:
-        render_once(Path(tmp) / "warm", seconds=1)  # the same warm-up in every child
+        render_once(Path(tmp) / "warm", seconds=1, size=size)  # the same warm-up in every child
         tracemalloc.start()
         if seconds:
-            render_once(Path(tmp) / "r", seconds=seconds)
+            render_once(Path(tmp) / "r", seconds=seconds, size=size)
         traced = tracemalloc.get_traced_memory()[1] / 2**20
     print(json.dumps({"hwm_mb": hwm_mb(), "traced_mb": traced}))
 """)
 
 
-def memory(seconds: int) -> dict[str, float]:
+def memory(seconds: int, size: str = f"{WIDTH}x{HEIGHT}") -> dict[str, float]:
+    """Peak RSS and traced peak of one render in a fresh process (0 s: the warm-up alone)."""
     here = str(Path(__file__).resolve().parent)
-    out = subprocess.run([sys.executable, "-c", MEMORY_CHILD, str(seconds), here], capture_output=True,
+    out = subprocess.run([sys.executable, "-c", MEMORY_CHILD, str(seconds), here, size], capture_output=True,
                          text=True, cwd=str(Path(here).parent))
     if out.returncode:
         raise RuntimeError(out.stderr.strip().splitlines()[-1])

@@ -205,9 +205,9 @@ def render(
         else:
             reference = _load_reference(spec, width, height)
         skip_first = 1 if source_frames else 0  # an extension's first frame would repeat the source's last
-        for frame in _prefetch(_new_frames(spec, width, height, new_frames, reference, skip_first)):
+        drawn = _new_frames(spec, width, height, new_frames, reference, skip_first)
+        for frame in _prefetch(_offered(drawn, captures, encoder.count)):
             _check(cancel)
-            captures.offer(encoder.count, frame)
             encoder.add(frame)
             _report(progress, encoder.count, total)
         encoder.close()
@@ -219,6 +219,14 @@ def render(
         part.unlink(missing_ok=True)
     thumb, sprite = captures.write(out_dir)
     return RenderResult(video=video, thumbnail=thumb, spritesheet=sprite, frames=total)
+
+
+def _offered(frames: Iterator[Any], captures: _Captures, start: int) -> Iterator[Any]:
+    """`frames`, each offered to `captures` first (numbered from `start`): in the drawing thread, so
+    scaling the thumbnail and the spritesheet tiles overlaps encoding too."""
+    for index, frame in enumerate(frames, start):
+        captures.offer(index, frame)
+        yield frame
 
 
 class _Producer(threading.Thread):
