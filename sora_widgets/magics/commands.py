@@ -187,6 +187,19 @@ class Commands:
         note = "budgets: " + "; ".join(limits) + " (set with %sora config budget_session=5 budget_total=50)"
         return Table("spend (completed jobs)", ["by", "key", "USD"], rows or [["total", "-", "$0.00"]], note)
 
+    def cmd_export(self, rest: str) -> Text:
+        words = split(rest)
+        if len(words) != 1:
+            raise MagicUsageError("%sora export needs one file name", hint="e.g. %sora export jobs.parquet")
+        ledger = self.runner.ledger
+        if ledger is None:
+            raise ConfigurationError("this runner keeps no ledger", hint="nothing to export")
+        from ..jobs.export import export_ledger
+
+        path = Path(words[0]).expanduser()
+        count = export_ledger(ledger, path)
+        return Text(f"exported {count} jobs to {_rel(str(path.resolve()))}", data=path)
+
     def cmd_models(self, rest: str) -> Table:
         _no_args(rest, "models")
         caps = self.runner.capabilities

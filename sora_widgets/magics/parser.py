@@ -335,6 +335,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "gallery": ("%sora gallery", "the gallery widget of finished videos"),
     "studio": ("%sora studio", "the studio widget (composer, parameters, jobs, player)"),
     "cost": ("%sora cost", "spend by day, backend and model; session spend and budgets"),
+    "export": ("%sora export PATH", "write the ledger to PATH (.jsonl, or .parquet with pyarrow) for pandas/DuckDB"),
     "models": ("%sora models", "capability table of the active backend"),
     "config": ("%sora config [KEY=VALUE ...]", "effective settings (keys masked); set defaults until restart"),
     "lint": ("%sora lint [options] PROMPT", "check a prompt with the prompt linter"),

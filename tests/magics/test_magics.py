@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import _thread
 import io
+import json
 import sys
 import threading
 from pathlib import Path
@@ -246,3 +247,14 @@ def test_subcommand_arguments_take_variables(shell: Any, server: Any) -> None:
     assert ran.success
     ran = run(shell, "%sora status {clip.id}")
     assert ran.err_lines == [] and shell.user_ns["clip"].id in str(ran.result)
+
+
+def test_export_writes_the_ledger_for_analysis(shell: Any, tmp_path: Path) -> None:
+    made = run(shell, f"%%sora {TINY}\na paper boat on a rainy street")
+    assert made.err_lines == []
+    done = run(shell, "%sora export history/jobs.jsonl")
+    assert done.err_lines == [] and "exported 1 jobs" in str(done.result)
+    rows = [json.loads(line) for line in (tmp_path / "history" / "jobs.jsonl").read_text().splitlines()]
+    assert rows[0]["status"] == "completed" and rows[0]["prompt"] == "a paper boat on a rainy street"
+    bad = run(shell, "%sora export")
+    assert len(bad.err_lines) == 1 and "needs one file name" in bad.err_lines[0]
