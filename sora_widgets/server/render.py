@@ -366,8 +366,9 @@ def _new_frames(
     canvas_w, canvas_h = canvas.size
     camera = cam.Camera(style.camera, style.direction, spec.seed, (width, height), (canvas_w, canvas_h), count + skip)
     hero = None if reference is not None else _hero(style, height, draw_hero)
-    caption = yuv.rgba_to_planes(draw_caption(style.caption, width, height))
-    caption_y = height - caption.size[1] - cam._even(height * 0.04)
+    full_caption = yuv.rgba_to_planes(draw_caption(style.caption, width, height))
+    caption, caption_x, caption_dy = yuv.crop_to_alpha(full_caption)  # the same bytes, far fewer pixels
+    caption_y = height - full_caption.size[1] - cam._even(height * 0.04) + caption_dy
     for i in range(skip, count + skip):
         x, y, cw, ch = camera.rect(i)
         if (cw, ch) == (width, height):
@@ -386,7 +387,7 @@ def _new_frames(
             planes = yuv.frame_views(frame)
         # The caption fades in, so frame 0 shows the scene (or the reference image) untouched.
         t = (i - skip) / FPS
-        yuv.blend(planes, caption, 0, caption_y, opacity=min(max((t - 0.25) / 0.5, 0.0), 1.0))
+        yuv.blend(planes, caption, caption_x, caption_y, opacity=min(max((t - 0.25) / 0.5, 0.0), 1.0))
         yield frame
 
 

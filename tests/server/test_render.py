@@ -186,3 +186,21 @@ def test_frames_drawn_ahead_keep_their_order_raise_errors_and_stop_when_left() -
     frames.close()  # e.g. a cancelled render: the drawing thread ends, it does not run on
     assert not any(t.name == "sora-render-frames" for t in threading.enumerate())
     assert len(drawn) <= 5
+
+
+def test_a_sprite_cut_to_its_visible_box_blends_to_the_same_bytes() -> None:
+    from sora_widgets.server import yuv
+
+    rgba = np.zeros((40, 64, 4), np.uint8)
+    rgba[9:27, 13:40] = (200, 30, 90, 255)  # odd edges: the cut rounds them outwards to even ones
+    rgba[12:20, 20:30, 3] = 128
+    sprite = yuv.rgba_to_planes(Image.fromarray(rgba, "RGBA"))
+    cut, dx, dy = yuv.crop_to_alpha(sprite)
+    assert (dx, dy) == (12, 8) and cut.size == (28, 20)
+    rng = np.random.default_rng(1)
+    base = tuple(rng.integers(0, 256, shape, dtype=np.uint8) for shape in ((60, 100), (30, 50), (30, 50)))
+    whole, part = tuple(p.copy() for p in base), tuple(p.copy() for p in base)
+    for opacity in (1.0, 0.4):
+        yuv.blend(whole, sprite, 20, 10, opacity=opacity)
+        yuv.blend(part, cut, 20 + dx, 10 + dy, opacity=opacity)
+        assert all((a == b).all() for a, b in zip(whole, part, strict=True))
