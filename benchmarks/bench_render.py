@@ -57,37 +57,49 @@ def renderer_frames(seconds: int = SECONDS, seed: int = 1, size: str = f"{WIDTH}
     return list(r._new_frames(spec, width, height, spec.seconds * r.FPS, None, 0))
 
 
+CPU: list[float] = []  # process CPU seconds (all threads) of the last call of each timed function
+
+
 def encode_floor(frames: list[Any], path: Path) -> float:
     """Encode `frames` with the renderer's encoder (same codec, options and container)."""
     from sora_widgets.server.render import _Encoder
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     encoder = _Encoder(path, frames[0].width, frames[0].height)
     for frame in frames:
         encoder.add(frame)
     encoder.close()
+    CPU[:] = [time.process_time() - cpu]
     return time.perf_counter() - started
 
 
 def render_once(out: Path, seconds: int = SECONDS, seed: int = 1, size: str = f"{WIDTH}x{HEIGHT}") -> float:
     from sora_widgets.server.render import render
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     render(_spec(seconds, seed, size), out)
+    CPU[:] = [time.process_time() - cpu]
     return time.perf_counter() - started
 
 
-def speed(runs: int, size: str = f"{WIDTH}x{HEIGHT}", seconds: int = SECONDS) -> tuple[float, float, list[float]]:
+def speed(runs: int, size: str = f"{WIDTH}x{HEIGHT}", seconds: int = SECONDS,
+          cpu: list[float] | None = None) -> tuple[float, float, list[float]]:
+    """Median render and floor wall times and the per-run ratios; `cpu` receives the median CPU
+    seconds of the render and of the floor (a load-independent view of the same comparison)."""
     with tempfile.TemporaryDirectory(prefix="bench_render_") as tmp:
         work = Path(tmp)
         render_once(work / "warm", seconds, size=size)  # imports, fonts, codec init
         frames = renderer_frames(seconds, size=size)
         encode_floor(frames[:8], work / "warm.mp4")
-        floors, renders, ratios = [], [], []
+        floors, renders, ratios, cpu_f, cpu_r = [], [], [], [], []
         for i in range(runs):
             floors.append(encode_floor(frames, work / f"floor{i}.mp4"))
+            cpu_f.append(CPU[0])
             renders.append(render_once(work / f"r{i}", seconds, size=size))
+            cpu_r.append(CPU[0])
             ratios.append(renders[-1] / floors[-1])
+        if cpu is not None:
+            cpu[:] = [statistics.median(cpu_r), statistics.median(cpu_f)]
         del frames
     return statistics.median(renders), statistics.median(floors), ratios
 
@@ -126,7 +138,8 @@ def memory(seconds: int, size: str = f"{WIDTH}x{HEIGHT}") -> dict[str, float]:
 
 
 def main(runs: int = 5) -> list[Row]:
-    rendered, floor, ratios = speed(runs)
+    cpu: list[float] = []
+    rendered, floor, ratios = speed(runs, cpu=cpu)
     warm, m4, m16 = (statistics.median(memory(s)["hwm_mb"] for _ in range(3)) for s in (0, 4, 16))
     traced4, traced16 = memory(4)["traced_mb"], memory(16)["traced_mb"]
     ratio = rendered / floor
@@ -134,6 +147,8 @@ def main(runs: int = 5) -> list[Row]:
     return [
         row(f"preview render {WIDTH}x{HEIGHT} x {SECONDS} s vs encoding its own 96 frames (same x264 settings)",
             rendered, floor, f"<= {TARGET_RATIO}", ratio <= TARGET_RATIO, note=f"median of {runs}; {spread}"),
+        row("the same, CPU time (all threads) instead of wall time (info)", cpu[0], cpu[1], "(info)", True,
+            note="drawing frames costs CPU; on a free second core it overlaps encoding, so wall time is the target"),
         row("peak RSS, fresh process: 16 s render vs 4 s render", m16, m4, f"+ <= {MEMORY_SLACK_MB:.0f} MB",
             m16 - m4 <= MEMORY_SLACK_MB, unit="MB",
             note=f"warm-up alone {warm:.1f} MB; traced peak 16 s {traced16:.1f} MB vs 4 s {traced4:.1f} MB"),
