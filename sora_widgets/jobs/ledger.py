@@ -24,7 +24,7 @@ RESUMABLE = ("submitting", "queued", "in_progress", "downloading", "interrupted"
 #: serve it: until its `expires_at`, or, when the server gave none, this long after it finished.
 #: Older ones are history, not work: checking every file of a 100,000-job ledger would make each
 #: resume stat the whole output folder.
-RECHECK_WINDOW = 7 * 24 * 3600.0
+RECHECK_WINDOW = 24 * 3600.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -86,6 +86,50 @@ CREATE INDEX IF NOT EXISTS jobs_spend ON jobs(status, created_at, backend, model
 CREATE INDEX IF NOT EXISTS events_key ON events(key, at);
 """
 
+#: Spend kept as a running aggregate by day (the writer's local date), backend and model, maintained by
+#: triggers on `jobs`, so `spend()` and the spend report read a few hundred rows instead of every
+#: completed job, whatever code path writes the jobs. "What was spent" stays the jobs table's
+#: definition (completed jobs, actual cost else the estimate); the triggers subtract a row's old
+#: contribution and add its new one on every change.
+_SPEND_DAY = "date({0}.created_at, 'unixepoch', 'localtime'), {0}.backend, COALESCE({0}.model, '')"
+_SPEND_ADD = ("INSERT INTO spend_daily VALUES ({day}, COALESCE({r}.actual_cost, {r}.estimated_cost), 1) "
+              "ON CONFLICT(day, backend, model) DO UPDATE SET usd = usd + excluded.usd, jobs = jobs + 1;")
+_SPEND_SUB = ("UPDATE spend_daily SET usd = usd - COALESCE({r}.actual_cost, {r}.estimated_cost), jobs = jobs - 1 "
+              "WHERE (day, backend, model) = ({day});")
+SPEND_TRIGGERS = f"""
+CREATE TRIGGER IF NOT EXISTS spend_insert AFTER INSERT ON jobs WHEN NEW.status = 'completed' BEGIN
+    {_SPEND_ADD.format(day=_SPEND_DAY.format("NEW"), r="NEW")}
+END;
+CREATE TRIGGER IF NOT EXISTS spend_update_old AFTER UPDATE ON jobs WHEN OLD.status = 'completed' BEGIN
+    {_SPEND_SUB.format(day=_SPEND_DAY.format("OLD"), r="OLD")}
+END;
+CREATE TRIGGER IF NOT EXISTS spend_update_new AFTER UPDATE ON jobs WHEN NEW.status = 'completed' BEGIN
+    {_SPEND_ADD.format(day=_SPEND_DAY.format("NEW"), r="NEW")}
+END;
+CREATE TRIGGER IF NOT EXISTS spend_delete AFTER DELETE ON jobs WHEN OLD.status = 'completed' BEGIN
+    {_SPEND_SUB.format(day=_SPEND_DAY.format("OLD"), r="OLD")}
+END;
+"""
+
+
+def _ensure_spend_aggregate(conn: sqlite3.Connection) -> None:
+    """Create the aggregate and its triggers once, filling it from the jobs already recorded; one
+    IMMEDIATE transaction, so a writer in another process waits instead of slipping in between."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'spend_daily'").fetchone() is None:
+            conn.execute("CREATE TABLE spend_daily (day TEXT NOT NULL, backend TEXT NOT NULL, model TEXT NOT NULL, "
+                         "usd REAL NOT NULL, jobs INTEGER NOT NULL, PRIMARY KEY (day, backend, model))")
+            conn.execute(f"INSERT INTO spend_daily SELECT {_SPEND_DAY.format('jobs')}, "
+                         "SUM(COALESCE(actual_cost, estimated_cost)), COUNT(*) FROM jobs WHERE status = 'completed' "
+                         "GROUP BY 1, 2, 3")
+        for statement in SPEND_TRIGGERS.split("END;")[:-1]:
+            conn.execute(statement + "END;")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
 
 class Ledger:
     def __init__(self, folder: str | Path) -> None:
@@ -109,8 +153,10 @@ class Ledger:
                     conn.execute("PRAGMA journal_mode=WAL")
                     conn.executescript(_SCHEMA)
                     conn.executescript(SCALE_INDEXES)
+                    _ensure_spend_aggregate(conn)
                     self._ready = True
                 conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("PRAGMA recursive_triggers=ON")  # an INSERT OR REPLACE must fire the spend triggers
                 yield conn
             finally:
                 conn.close()
@@ -189,26 +235,23 @@ class Ledger:
             return [tuple(r) for r in rows]
 
     def spend(self, *, since: float | None = None) -> float:
-        """USD spent: actual cost where the backend reported one, else the estimate (completed jobs)."""
-        sql = "SELECT COALESCE(SUM(COALESCE(actual_cost, estimated_cost)), 0) FROM jobs WHERE status='completed'"
-        args: tuple[Any, ...] = ()
-        if since is not None:
-            sql += " AND created_at >= ?"
-            args = (since,)
+        """USD spent: actual cost where the backend reported one, else the estimate (completed jobs).
+        Without `since`, read from the running aggregate (the budget guard asks before every submit)."""
+        if since is None:
+            with self._db() as db:
+                return float(db.execute("SELECT COALESCE(SUM(usd), 0) FROM spend_daily").fetchone()[0])
+        sql = ("SELECT COALESCE(SUM(COALESCE(actual_cost, estimated_cost)), 0) FROM jobs "
+               "WHERE status='completed' AND created_at >= ?")
         with self._db() as db:
-            return float(db.execute(sql, args).fetchone()[0])
+            return float(db.execute(sql, (since,)).fetchone()[0])
 
     def spend_report(self) -> dict[str, dict[str, float]]:
-        """Spend grouped by day, backend and model (completed jobs): one pass over the covering
-        `jobs_spend` index, grouped by all three at once, then folded here."""
+        """Spend grouped by day, backend and model (completed jobs), folded from the aggregate."""
         totals: dict[str, dict[str, float]] = {"day": {}, "backend": {}, "model": {}}
         with self._db() as db:
-            rows = db.execute(
-                "SELECT date(created_at, 'unixepoch', 'localtime'), backend, model, "
-                "SUM(COALESCE(actual_cost, estimated_cost)) FROM jobs WHERE status='completed' GROUP BY 1, 2, 3"
-            ).fetchall()
+            rows = db.execute("SELECT day, backend, model, usd FROM spend_daily WHERE jobs > 0").fetchall()
         for day, backend, model, amount in rows:
-            for name, key in (("day", day), ("backend", backend), ("model", model)):
+            for name, key in (("day", day), ("backend", backend), ("model", model or None)):
                 totals[name][str(key)] = totals[name].get(str(key), 0.0) + float(amount or 0)
         return {name: {k: round(v, 4) for k, v in sorted(bucket.items())} for name, bucket in totals.items()}
 

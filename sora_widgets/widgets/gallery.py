@@ -156,8 +156,9 @@ class Gallery(w.VBox):
         self.count = w.HTML()
         self.grid = w.HBox(layout=w.Layout(flex_flow="row wrap", align_items="flex-start"))
         self.viewer = w.HBox(layout=w.Layout(flex_flow="row wrap", align_items="flex-start"))
-        self.search.observe(lambda _: self._render(), names="value")
-        self.model_filter.observe(lambda _: self._render(), names="value")
+        self._quiet = False  # set while refresh() rebuilds the model list: one render, not three
+        self.search.observe(lambda _: self._quiet or self._render(), names="value")
+        self.model_filter.observe(lambda _: self._quiet or self._render(), names="value")
         self.refresh_button.on_click(lambda _: self.refresh())
         self.compare_button.on_click(lambda _: self.compare())
         self.more_button.on_click(lambda _: self._more())
@@ -180,8 +181,12 @@ class Gallery(w.VBox):
         self._strays, self._scanned = stray_files(self.folder, self.ledger)
         models = history.models(self.ledger) if self.ledger.path.is_file() else []
         current = self.model_filter.value
-        self.model_filter.options = [ALL_MODELS, *models]
-        self.model_filter.value = current if current in self.model_filter.options else ALL_MODELS
+        self._quiet = True
+        try:
+            self.model_filter.options = [ALL_MODELS, *models]
+            self.model_filter.value = current if current in self.model_filter.options else ALL_MODELS
+        finally:
+            self._quiet = False
         self._render()
 
     def _filters(self) -> tuple[str, str | None]:
@@ -252,23 +257,41 @@ class Gallery(w.VBox):
             self._tiles[item.path] = self._make_tile(item)
         return self._tiles[item.path]
 
+    def _shared(self) -> dict[str, w.Widget]:
+        """Layouts and styles every tile uses, made once: a tile is 6 widgets instead of 16 (each
+        Layout and style is a widget of its own), which is most of what a page of tiles costs."""
+        if not hasattr(self, "_shared_parts"):
+            from ipywidgets.widgets.widget_bool import CheckboxStyle
+            from ipywidgets.widgets.widget_string import HTMLStyle
+
+            self._shared_parts: dict[str, w.Widget] = {
+                "thumb": w.Layout(width=f"{THUMB_WIDTH}px"), "caption": w.Layout(), "pick": w.Layout(width="90px"),
+                "open": w.Layout(width="auto"), "row": w.Layout(align_items="center"),
+                "tile": w.Layout(width=f"{THUMB_WIDTH + 14}px"), "pick_style": CheckboxStyle(),
+                "open_style": w.ButtonStyle(), "html_style": HTMLStyle(),
+            }
+        return self._shared_parts
+
     def _make_tile(self, item: GalleryItem) -> w.VBox:
+        shared = self._shared()
         try:
-            thumb: w.Widget = w.Image(value=thumbnail_jpeg(item), format="jpeg",
-                                      layout=w.Layout(width=f"{THUMB_WIDTH}px"))
+            thumb: w.Widget = w.Image(value=thumbnail_jpeg(item), format="jpeg", layout=shared["thumb"])
         except Exception:  # unreadable file: a placeholder, not an error
-            thumb = w.HTML(f'<div class="sora-muted" style="width:{THUMB_WIDTH}px">no preview</div>')
+            thumb = w.HTML(f'<div class="sora-muted" style="width:{THUMB_WIDTH}px">no preview</div>',
+                           layout=shared["thumb"], style=shared["html_style"])
         when = time.strftime("%b %d %H:%M", time.localtime(item.created)) if item.created else ""
         meta = " · ".join(x for x in (item.model, item.size, f"{item.seconds}s" if item.seconds else "", when) if x)
         caption = w.HTML(f'<div class="sora-card-title" style="max-width:{THUMB_WIDTH}px" title="{esc(item.prompt)}">'
-                         f'{esc(shorten(item.title, 40))}</div><div class="sora-meta">{esc(meta)}</div>')
-        pick = w.Checkbox(item.path in self.selected, description="compare", indent=False,
-                          layout=w.Layout(width="90px"))
+                         f'{esc(shorten(item.title, 40))}</div><div class="sora-meta">{esc(meta)}</div>',
+                         layout=shared["caption"], style=shared["html_style"])
+        pick = w.Checkbox(item.path in self.selected, description="compare", indent=False, layout=shared["pick"],
+                          style=shared["pick_style"])
         pick.observe(lambda ch, p=item.path: self._select(p, ch["new"]), names="value")
-        open_button = button("Open", icon="play")
+        open_button = w.Button(description="Open", icon="play", tooltip="Open", layout=shared["open"],
+                               style=shared["open_style"])
+        open_button.add_class("sora-small")  # as _style.button makes them
         open_button.on_click(lambda _, it=item: self.play(it))
-        tile = w.VBox([thumb, caption, w.HBox([open_button, pick], layout=w.Layout(align_items="center"))],
-                      layout=w.Layout(width=f"{THUMB_WIDTH + 14}px"))
+        tile = w.VBox([thumb, caption, w.HBox([open_button, pick], layout=shared["row"])], layout=shared["tile"])
         tile.add_class("sora-tile")
         return tile
 

@@ -112,3 +112,56 @@ def test_an_older_ledger_gets_the_indexes_when_opened(tmp_path: Path) -> None:
             "EXPLAIN QUERY PLAN SELECT * FROM jobs WHERE status='completed' ORDER BY created_at DESC LIMIT 5"))
     assert {"jobs_status_created", "jobs_spend", "jobs_path", "events_key"} <= names
     assert "jobs_status_created" in plan and "TEMP B-TREE" not in plan  # the page is read off the index
+
+
+def _recomputed(led: Ledger) -> dict[str, dict[str, float]]:
+    """The spend report computed the slow way, from every completed row."""
+    out: dict[str, dict[str, float]] = {"day": {}, "backend": {}, "model": {}}
+    with sqlite3.connect(led.path) as db:
+        rows = db.execute("SELECT date(created_at, 'unixepoch', 'localtime'), backend, model, "
+                          "COALESCE(actual_cost, estimated_cost) FROM jobs WHERE status = 'completed'").fetchall()
+    for day, backend, model, usd in rows:
+        for name, key in (("day", day), ("backend", backend), ("model", model)):
+            out[name][str(key)] = out[name].get(str(key), 0.0) + usd
+    return {n: {k: round(v, 4) for k, v in sorted(b.items())} for n, b in out.items()}
+
+
+def test_the_spend_aggregate_follows_every_change_to_the_jobs(tmp_path: Path) -> None:
+    import random
+
+    led = Ledger(tmp_path)
+    rng = random.Random(5)
+    day = time.mktime((2026, 3, 1, 12, 0, 0, 0, 0, -1))
+    states = {}
+    for step in range(300):
+        i = rng.randrange(25)
+        old = states.get(i)
+        status = rng.choice(["queued", "in_progress", "completed", "completed", "failed", "deleted"])
+        state = (old or _state(i, created=day + 86400 * rng.randrange(4), model=rng.choice(["sora-2", "sora-2-pro"]),
+                              cost=rng.choice([0.4, 1.2]))).evolve(status=status)
+        if rng.random() < 0.3:
+            state = state.evolve(actual_cost=rng.choice([None, 0.0, 0.9]))
+        led.record(state)
+        states[i] = state
+        if step % 50 == 49:
+            assert led.spend_report() == _recomputed(led)
+    with sqlite3.connect(led.path) as db:  # rows replaced or deleted by hand: the triggers still follow
+        db.execute("PRAGMA recursive_triggers=ON")
+        db.execute("DELETE FROM jobs WHERE key IN ('k0001', 'k0002')")
+        db.execute("INSERT OR REPLACE INTO jobs SELECT * FROM jobs WHERE key = 'k0003'")
+    assert led.spend_report() == _recomputed(led)
+    assert led.spend() == pytest.approx(sum(_recomputed(led)["backend"].values()))
+
+
+def test_a_ledger_from_before_the_aggregate_is_filled_from_its_jobs(tmp_path: Path) -> None:
+    led = Ledger(tmp_path)
+    led.record(_state(1, created=time.time(), cost=0.4))
+    with sqlite3.connect(led.path) as db:  # as an older version left it: no aggregate, no triggers
+        for name in ("spend_insert", "spend_update_old", "spend_update_new", "spend_delete"):
+            db.execute(f"DROP TRIGGER {name}")
+        db.execute("DROP TABLE spend_daily")
+        db.execute("UPDATE jobs SET estimated_cost = 2.5")
+    again = Ledger(tmp_path)
+    assert again.spend() == pytest.approx(2.5) and again.spend_report() == _recomputed(again)
+    again.record(_state(2, created=time.time(), cost=1.0))
+    assert again.spend() == pytest.approx(3.5)
