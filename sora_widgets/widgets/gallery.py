@@ -157,8 +157,8 @@ class Gallery(w.VBox):
         self.grid = w.HBox(layout=w.Layout(flex_flow="row wrap", align_items="flex-start"))
         self.viewer = w.HBox(layout=w.Layout(flex_flow="row wrap", align_items="flex-start"))
         self._quiet = False  # set while refresh() rebuilds the model list: one render, not three
-        self.search.observe(lambda _: self._quiet or self._render(), names="value")
-        self.model_filter.observe(lambda _: self._quiet or self._render(), names="value")
+        self.search.observe(self._filter_changed, names="value")
+        self.model_filter.observe(self._filter_changed, names="value")
         self.refresh_button.on_click(lambda _: self.refresh())
         self.compare_button.on_click(lambda _: self.compare())
         self.more_button.on_click(lambda _: self._more())
@@ -188,6 +188,10 @@ class Gallery(w.VBox):
         finally:
             self._quiet = False
         self._render()
+
+    def _filter_changed(self, _change: Any) -> None:
+        if not self._quiet:
+            self._render()
 
     def _filters(self) -> tuple[str, str | None]:
         model = self.model_filter.value
