@@ -93,6 +93,32 @@ def stray_files(folder: Path, ledger: Ledger | None) -> tuple[list[GalleryItem],
 
 
 _THUMBS: dict[tuple[str, float], bytes] = {}
+_POOL: list[Any] = []  # one worker thread, made on first use
+
+
+def _thumb_pool() -> Any:
+    """Thumbnails are made off the kernel's thread, one at a time: a page of tiles shows at once and
+    fills in as they come (decoding and scaling 24 images would otherwise hold up the cell)."""
+    if not _POOL:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _POOL.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="sora-thumbs"))
+    return _POOL[0]
+
+
+def cached_jpeg(item: GalleryItem) -> bytes | None:
+    try:
+        return _THUMBS.get((str(item.path), item.path.stat().st_mtime))
+    except OSError:
+        return None
+
+
+def _no_preview(width: int = THUMB_WIDTH) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (width, width * 9 // 16), (60, 60, 66)).save(buf, format="JPEG", quality=60)
+    return buf.getvalue()
 
 
 def thumbnail_jpeg(item: GalleryItem, width: int = THUMB_WIDTH) -> bytes:
@@ -157,6 +183,10 @@ class Gallery(w.VBox):
         self.grid = w.HBox(layout=w.Layout(flex_flow="row wrap", align_items="flex-start"))
         self.viewer = w.HBox(layout=w.Layout(flex_flow="row wrap", align_items="flex-start"))
         self._quiet = False  # set while refresh() rebuilds the model list: one render, not three
+        self._pending: list[Any] = []
+        from ._threads import LoopHop
+
+        self._hop = LoopHop()
         self.search.observe(self._filter_changed, names="value")
         self.model_filter.observe(self._filter_changed, names="value")
         self.refresh_button.on_click(lambda _: self.refresh())
@@ -278,11 +308,10 @@ class Gallery(w.VBox):
 
     def _make_tile(self, item: GalleryItem) -> w.VBox:
         shared = self._shared()
-        try:
-            thumb: w.Widget = w.Image(value=thumbnail_jpeg(item), format="jpeg", layout=shared["thumb"])
-        except Exception:  # unreadable file: a placeholder, not an error
-            thumb = w.HTML(f'<div class="sora-muted" style="width:{THUMB_WIDTH}px">no preview</div>',
-                           layout=shared["thumb"], style=shared["html_style"])
+        cached = cached_jpeg(item)
+        thumb = w.Image(value=cached or b"", format="jpeg", layout=shared["thumb"])
+        if cached is None:
+            self._fill_later(thumb, item)
         when = time.strftime("%b %d %H:%M", time.localtime(item.created)) if item.created else ""
         meta = " · ".join(x for x in (item.model, item.size, f"{item.seconds}s" if item.seconds else "", when) if x)
         caption = w.HTML(f'<div class="sora-card-title" style="max-width:{THUMB_WIDTH}px" title="{esc(item.prompt)}">'
@@ -298,6 +327,25 @@ class Gallery(w.VBox):
         tile = w.VBox([thumb, caption, w.HBox([open_button, pick], layout=shared["row"])], layout=shared["tile"])
         tile.add_class("sora-tile")
         return tile
+
+    def _fill_later(self, image: w.Image, item: GalleryItem) -> None:
+        def made(future: Any) -> None:
+            try:
+                data = future.result()
+            except Exception:  # unreadable file: a grey placeholder, not an error
+                data = _no_preview()
+            self._hop.call(setattr, image, "value", data)
+
+        future = _thumb_pool().submit(thumbnail_jpeg, item)
+        self._pending.append(future)
+        future.add_done_callback(made)
+
+    def wait_thumbnails(self, timeout: float = 30.0) -> None:
+        """Block until the shown tiles have their thumbnails (scripts and tests; a notebook need not)."""
+        from concurrent.futures import wait
+
+        pending, self._pending = self._pending, []
+        wait(pending, timeout=timeout)
 
     def _select(self, path: Path, on: bool) -> None:
         if on:

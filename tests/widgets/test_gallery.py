@@ -26,6 +26,7 @@ def test_gallery_lists_filters_opens_and_compares(runner: JobRunner) -> None:
     gallery = Gallery(runner)
     assert {i.path for i in gallery.items} == {fox.resolve(), owl.resolve(), stray.resolve()}
     assert len(gallery.grid.children) == 3 and "3 videos" in gallery.count.value
+    gallery.wait_thumbnails()  # made in a worker thread, so the tiles show at once
     tile_image = gallery.grid.children[0].children[0]
     assert bytes(tile_image.value)[:2] == b"\xff\xd8"  # a small JPEG thumbnail, not the video
     assert len(tile_image.value) < 20_000
@@ -97,3 +98,13 @@ def test_a_long_history_is_read_a_page_at_a_time(runner: JobRunner) -> None:
     gallery.search.value = ""
     gallery.refresh()
     assert "8 videos" in gallery.count.value and "too large" in gallery.count.value
+
+
+def test_an_unreadable_video_gets_a_placeholder_not_an_error(tmp_path: Path) -> None:
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    (folder / "broken.mp4").write_bytes(b"not a video at all")
+    gallery = Gallery(folder=folder)
+    tile_image = gallery.grid.children[0].children[0]
+    gallery.wait_thumbnails()
+    assert bytes(tile_image.value)[:2] == b"\xff\xd8" and "1 videos" in gallery.count.value
