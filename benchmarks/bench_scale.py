@@ -140,15 +140,18 @@ CHILD = textwrap.dedent("""
             return runner.ledger.unfinished()
         if op == "spend":
             return shell.run_line_magic("sora", "cost")
-    times = []
+    times, ready = [], 0.0
     for i in range(runs):
         t = time.perf_counter(); out = run(); times.append(time.perf_counter() - t)
+        if op == "gallery" and i == 0:  # thumbnails fill in after the page shows: when are they all there?
+            out.wait_thumbnails(); ready = time.perf_counter() - t
         if hasattr(out, "close"): out.close()
     tracemalloc.start()
     run()
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    print(json.dumps({"first": times[0], "median": statistics.median(times), "peak_mb": peak / 2**20}))
+    print(json.dumps({"first": times[0], "median": statistics.median(times), "peak_mb": peak / 2**20,
+                      "ready": ready}))
 """)
 
 
@@ -176,7 +179,8 @@ def main(jobs: int = LARGE, runs: int = RUNS, small: int = SMALL, target_s: floa
             growth = big["peak_mb"] - s["peak_mb"]
             rows.append(row(f"{op}: {jobs:,}-job ledger vs {small:,} (median of {runs})", big["median"],
                             s["median"], f"< {target_s} s", big["median"] < target_s,
-                            note=f"first call {big['first']:.3f} s"))
+                            note=f"first call {big['first']:.3f} s" + (
+                                f", its thumbnails all shown at {big['ready']:.3f} s" if big.get("ready") else "")))
             rows.append(row(f"{op}: peak traced memory, {jobs:,} vs {small:,} jobs", big["peak_mb"], s["peak_mb"],
                             f"+ < {TARGET_GROWTH_MB} MB", growth < TARGET_GROWTH_MB, unit="MB"))
         shutil.rmtree(many, ignore_errors=True)
