@@ -45,9 +45,9 @@ def _where(status: tuple[str, ...] | None, model: str | None, text: str | None,
         args.append(model)
     if text and text.strip():
         needle = "%" + text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        clauses.append("(lower(prompt) LIKE ? ESCAPE '\\' OR lower(COALESCE(video_id, '')) LIKE ? ESCAPE '\\' "
-                       "OR lower(COALESCE(path, '')) LIKE ? ESCAPE '\\')")
-        args.extend([needle] * 3)
+        # the prompt and the video id (which names the file); not the path, whose folders match everything
+        clauses.append("(lower(prompt) LIKE ? ESCAPE '\\' OR lower(COALESCE(video_id, '')) LIKE ? ESCAPE '\\')")
+        args.extend([needle] * 2)
     if before is not None:
         clauses.append("(created_at < ? OR (created_at = ? AND key < ?))")
         args.extend([before[0], before[0], before[1]])
