@@ -52,7 +52,7 @@ CHILD = textwrap.dedent("""
     with tempfile.TemporaryDirectory() as tmp:
         server = start_server(ServerConfig(data_dir=Path(tmp) / "srv", api_key="bench", generation_time=0.0))
         settings = Settings(_env_file=None, backend="local", base_url=server.base_url, api_key=server.api_key,
-                            output_dir=Path(tmp) / "out", concurrency=16)
+                            output_dir=Path(tmp) / "out", concurrency=32, poll_interval=0.2)
         runner = JobRunner(settings)
         base = VideoRequest(prompt="a kite over a beach at dawn, wide shot", model="animatic", seconds=1,
                             size="320x180")
