@@ -114,4 +114,19 @@ def known_paths(ledger: Ledger, paths: list[str]) -> set[str]:
     return found
 
 
-__all__ = ["Cursor", "Page", "count", "iter_rows", "known_paths", "models", "page"]
+def signals_for(ledger: Ledger, keys: list[str]) -> dict[str, dict[str, Any]]:
+    """Stored quality signals of these jobs only (a page of a long history), by key, in the shape
+    `Ledger.signals()` gives for all of them."""
+    found: dict[str, dict[str, Any]] = {}
+    if not keys or not ledger.path.is_file():
+        return found
+    with ledger._db() as db:
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for r in db.execute(f"SELECT key, sha256, flags, data FROM signals WHERE key IN ({marks})", chunk):
+                found[r["key"]] = {"flags": r["flags"].split(), "data": r["data"], "sha256": r["sha256"]}
+    return found
+
+
+__all__ = ["Cursor", "Page", "count", "iter_rows", "known_paths", "models", "page", "signals_for"]

@@ -1,5 +1,5 @@
 """`Gallery`: past generations from the job ledger and the output folder — thumbnails, a text and
-model filter, open one in the player, or compare several side by side.
+model filter, "hide flagged" (quality signals), open one in the player, or compare several side by side.
 
 Only small JPEG thumbnails go to the browser until a video is opened, and only for the tiles shown:
 `page_size` at a time, read from the ledger a page at a time (an indexed query with the filters
@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
+from ._signals import tile_badges
 from ._style import button, esc, section, shorten, stylesheet
+from ._threads import LoopHop
 
 if TYPE_CHECKING:
     from ..jobs import JobRunner, Ledger
@@ -36,6 +38,10 @@ class GalleryItem:
     seconds: int | None = None
     thumbnail: Path | None = None
     backend: str = ""
+    #: the job's key in the ledger ("" for stray files)
+    key: str = ""
+    #: quality signal codes (None: not checked yet)
+    flags: tuple[str, ...] | None = None
 
     @property
     def title(self) -> str:
@@ -53,8 +59,8 @@ class GalleryItem:
 STRAY_SCAN_LIMIT = 2000
 
 
-def _item_of(row: dict[str, Any]) -> GalleryItem | None:
-    """A ledger row as a tile, or None when its file is gone."""
+def _item_of(row: dict[str, Any], flags: dict[str, tuple[str, ...]]) -> GalleryItem | None:
+    """A ledger row as a tile (with its stored quality flags), or None when its file is gone."""
     if not row.get("path"):
         return None
     path = Path(row["path"])
@@ -67,6 +73,7 @@ def _item_of(row: dict[str, Any]) -> GalleryItem | None:
         path=path.resolve(), prompt=row.get("prompt") or "", model=row.get("model") or "",
         video_id=row.get("video_id") or "", created=row.get("finished_at") or row.get("created_at") or 0.0,
         size=size or "", seconds=req.get("seconds"), thumbnail=thumb, backend=row.get("backend") or "",
+        key=row["key"], flags=flags.get(row["key"]),
     )
 
 
@@ -171,11 +178,17 @@ class Gallery(w.VBox):
         self._cursor: Any = None
         self._exhausted = True
         self.selected: set[Path] = set()
-        self._tiles: dict[Path, w.VBox] = {}
+        self._tiles: dict[Path, tuple[tuple[str, ...] | None, w.VBox]] = {}
+        self._checking: set[str] = set()
+        self._refresh_due = False
+        self._hop = LoopHop()
         self._limit = page_size
         self.search = w.Text(placeholder="filter by prompt or id", continuous_update=True,
                              layout=w.Layout(width="260px"))
         self.model_filter = w.Dropdown(options=[ALL_MODELS], value=ALL_MODELS, layout=w.Layout(width="180px"))
+        self.hide_flagged = w.Checkbox(False, description="hide flagged", indent=False,
+                                       tooltip="hide videos with quality signals (frozen, black, flicker, wrong "
+                                       "length or size, missing audio, unplayable)", layout=w.Layout(width="120px"))
         self.refresh_button = button("Refresh", icon="refresh")
         self.compare_button = button("Compare selected", icon="columns", style="info")
         self.more_button = button("Show more", icon="angle-down")
@@ -184,15 +197,14 @@ class Gallery(w.VBox):
         self.viewer = w.HBox(layout=w.Layout(flex_flow="row wrap", align_items="flex-start"))
         self._quiet = False  # set while refresh() rebuilds the model list: one render, not three
         self._pending: list[Any] = []
-        from ._threads import LoopHop
-
-        self._hop = LoopHop()
         self.search.observe(self._filter_changed, names="value")
         self.model_filter.observe(self._filter_changed, names="value")
+        self.hide_flagged.observe(self._filter_changed, names="value")
         self.refresh_button.on_click(lambda _: self.refresh())
         self.compare_button.on_click(lambda _: self.compare())
         self.more_button.on_click(lambda _: self._more())
-        bar = w.HBox([self.search, self.model_filter, self.refresh_button, self.compare_button, self.count],
+        bar = w.HBox([self.search, self.model_filter, self.hide_flagged, self.refresh_button, self.compare_button,
+                      self.count],
                      layout=w.Layout(align_items="center", flex_flow="row wrap"))
         title = w.HTML('<div class="sora-title">Gallery<span class="sora-sub">past generations</span></div>')
         super().__init__([stylesheet(), title, bar, self.grid, self.more_button, section("Viewer"), self.viewer])
@@ -204,8 +216,9 @@ class Gallery(w.VBox):
         return f"Gallery({str(self.folder)!r}, {self._unfiltered_total()} videos)"
 
     # -- data -------------------------------------------------------------------------------------
-    def refresh(self) -> None:
-        """Re-read the ledger's first page and the folder."""
+    def refresh(self, *, check: bool = True) -> None:
+        """Re-read the ledger's first page and the folder (and start checking the loaded videos that
+        have no quality signals yet)."""
         from ..jobs import history
 
         self._strays, self._scanned = stray_files(self.folder, self.ledger)
@@ -218,6 +231,30 @@ class Gallery(w.VBox):
         finally:
             self._quiet = False
         self._render()
+        if check:
+            self._check_unchecked()
+
+    def _check_unchecked(self) -> None:
+        """Loaded videos without signals are checked in the background; tiles update after. Only the
+        pages read so far: a long history is not decoded because the gallery was opened."""
+        from ..jobs.quality import checks_for
+
+        checks = checks_for(self.ledger)
+        for item in self._loaded:
+            if item.key and item.flags is None and item.key not in self._checking:
+                row = self.ledger.get(item.key)
+                if row is not None:
+                    self._checking.add(item.key)
+                    checks.check(row).add_done_callback(lambda _: self._hop.call(self._signals_arrived))
+
+    def _signals_arrived(self) -> None:
+        if not self._refresh_due:  # one refresh for a burst of results
+            self._refresh_due = True
+            self._hop.call(self._refresh_signals)
+
+    def _refresh_signals(self) -> None:
+        self._refresh_due = False
+        self.refresh(check=False)
 
     def _filter_changed(self, _change: Any) -> None:
         if not self._quiet:
@@ -240,24 +277,32 @@ class Gallery(w.VBox):
         """Read ledger pages until `wanted` videos with a file are loaded or the ledger ends."""
         from ..jobs import history
 
+        from ..jobs.quality import checks_for
+
         text, model = self._filters()
-        while len(self._loaded) < wanted and not self._exhausted:
+        hide = bool(self.hide_flagged.value)
+        while not self._exhausted and sum(not (hide and i.flags) for i in self._loaded) < wanted:
             got = history.page(self.ledger, limit=max(wanted - len(self._loaded), self.page_size),
                                status=("completed",), model=model, text=text or None, before=self._cursor)
-            self._loaded.extend(i for i in map(_item_of, got.rows) if i is not None)
+            stored = checks_for(self.ledger).stored_among([r["key"] for r in got.rows])
+            flags = {key: tuple(found.codes) for key, found in stored.items()}
+            self._loaded.extend(i for i in (_item_of(r, flags) for r in got.rows) if i is not None)
             self._cursor, self._exhausted = got.next, got.next is None
 
     def filtered(self) -> list[GalleryItem]:
         """The loaded videos that match the filters, newest first. Stray files older than the last
         loaded ledger page wait until the ledger is exhausted, so the order is never wrong."""
         text, model = self._filters()
+        hide = bool(self.hide_flagged.value)
         oldest = self._loaded[-1].created if self._loaded and not self._exhausted else None
         strays = [i for i in self._strays if i.matches(text, model or "") and (oldest is None or i.created >= oldest)]
-        return sorted([*self._loaded, *strays], key=lambda i: i.created, reverse=True)
+        return sorted([i for i in (*self._loaded, *strays) if not (hide and i.flags)], key=lambda i: i.created,
+                      reverse=True)
 
     def _more(self) -> None:
         self._limit += self.page_size
         self._render(reload=False)
+        self._check_unchecked()
 
     def _render(self, reload: bool = True) -> None:
         if reload:
@@ -270,12 +315,14 @@ class Gallery(w.VBox):
         self.grid.children = tuple(self._tile(i) for i in self.shown)
         live = {i.path for i in self.shown}
         for path in [p for p in self._tiles if p not in live]:
-            self._tiles.pop(path).close()  # tiles (and their thumbnails) exist only while shown
+            self._tiles.pop(path)[1].close()  # tiles (and their thumbnails) exist only while shown
         text, model = self._filters()
         total = self.total + sum(i.matches(text, model or "") for i in self._strays)
+        if self.hide_flagged.value and self._exhausted:  # flags are known for what is loaded
+            total = len(matches)
         more = len(matches) > len(self.shown) or not self._exhausted
         self.more_button.layout.display = "" if more else "none"
-        everything = self.total if (text or model) else None
+        everything = self.total if (text or model or self.hide_flagged.value) else None
         of = f" of {self._unfiltered_total()}" if everything is not None else ""
         note = "" if self._scanned else " (folder too large to look for files the ledger does not list)"
         self.count.value = f'<span class="sora-muted">{total}{of} videos{note}</span>'
@@ -287,9 +334,12 @@ class Gallery(w.VBox):
         return ledger + len(self._strays)
 
     def _tile(self, item: GalleryItem) -> w.VBox:
-        if item.path not in self._tiles:
-            self._tiles[item.path] = self._make_tile(item)
-        return self._tiles[item.path]
+        cached = self._tiles.get(item.path)
+        if cached is None or cached[0] != item.flags:  # new, or its signals arrived
+            if cached is not None:
+                cached[1].close()
+            self._tiles[item.path] = (item.flags, self._make_tile(item))
+        return self._tiles[item.path][1]
 
     def _shared(self) -> dict[str, w.Widget]:
         """Layouts and styles every tile uses, made once: a tile is 6 widgets instead of 16 (each
@@ -315,7 +365,8 @@ class Gallery(w.VBox):
         when = time.strftime("%b %d %H:%M", time.localtime(item.created)) if item.created else ""
         meta = " · ".join(x for x in (item.model, item.size, f"{item.seconds}s" if item.seconds else "", when) if x)
         caption = w.HTML(f'<div class="sora-card-title" style="max-width:{THUMB_WIDTH}px" title="{esc(item.prompt)}">'
-                         f'{esc(shorten(item.title, 40))}</div><div class="sora-meta">{esc(meta)}</div>',
+                         f'{esc(shorten(item.title, 40))}</div><div class="sora-meta">{esc(meta)}</div>'
+                         f"<div>{tile_badges(item.flags)}</div>",
                          layout=shared["caption"], style=shared["html_style"])
         pick = w.Checkbox(item.path in self.selected, description="compare", indent=False, layout=shared["pick"],
                           style=shared["pick_style"])
