@@ -9,6 +9,7 @@ applied in SQL), so opening it costs the same with 100 or 100,000 videos in the 
 from __future__ import annotations
 
 import io
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,8 +196,8 @@ class Gallery(w.VBox):
         self.count = w.HTML()
         self.grid = w.HBox(layout=w.Layout(flex_flow="row wrap", align_items="flex-start"))
         self.viewer = w.HBox(layout=w.Layout(flex_flow="row wrap", align_items="flex-start"))
-        self._quiet = False  # set while refresh() rebuilds the model list: one render, not three
         self._pending: list[Any] = []
+        self._render_lock = threading.RLock()
         self.search.observe(self._filter_changed, names="value")
         self.model_filter.observe(self._filter_changed, names="value")
         self.hide_flagged.observe(self._filter_changed, names="value")
@@ -223,13 +224,13 @@ class Gallery(w.VBox):
 
         self._strays, self._scanned = stray_files(self.folder, self.ledger)
         models = history.models(self.ledger) if self.ledger.path.is_file() else []
-        current = self.model_filter.value
-        self._quiet = True
-        try:
-            self.model_filter.options = [ALL_MODELS, *models]
-            self.model_filter.value = current if current in self.model_filter.options else ALL_MODELS
-        finally:
-            self._quiet = False
+        # assigned only when they change: each change renders (observers), and a refresh renders once below
+        options = (ALL_MODELS, *models)
+        if tuple(self.model_filter.options) != options:
+            current = self.model_filter.value
+            self.model_filter.options = options
+            if self.model_filter.value != (current if current in options else ALL_MODELS):
+                self.model_filter.value = current if current in options else ALL_MODELS
         self._render()
         if check:
             self._check_unchecked()
@@ -257,8 +258,7 @@ class Gallery(w.VBox):
         self.refresh(check=False)
 
     def _filter_changed(self, _change: Any) -> None:
-        if not self._quiet:
-            self._render()
+        self._render()
 
     def _filters(self) -> tuple[str, str | None]:
         model = self.model_filter.value
@@ -276,7 +276,6 @@ class Gallery(w.VBox):
     def _load(self, wanted: int) -> None:
         """Read ledger pages until `wanted` videos with a file are loaded or the ledger ends."""
         from ..jobs import history
-
         from ..jobs.quality import checks_for
 
         text, model = self._filters()
@@ -305,6 +304,12 @@ class Gallery(w.VBox):
         self._check_unchecked()
 
     def _render(self, reload: bool = True) -> None:
+        # one render at a time: without a kernel loop to hop onto (scripts, tests), quality results
+        # re-render from their worker thread while the caller may be changing a filter
+        with self._render_lock:
+            self._render_locked(reload)
+
+    def _render_locked(self, reload: bool) -> None:
         if reload:
             self._reload()
         self._load(self._limit)
@@ -380,16 +385,14 @@ class Gallery(w.VBox):
         return tile
 
     def _fill_later(self, image: w.Image, item: GalleryItem) -> None:
-        def made(future: Any) -> None:
+        def make() -> None:
             try:
-                data = future.result()
+                data = thumbnail_jpeg(item)
             except Exception:  # unreadable file: a grey placeholder, not an error
                 data = _no_preview()
-            self._hop.call(setattr, image, "value", data)
+            self._hop.call(setattr, image, "value", data)  # on the kernel's loop when there is one
 
-        future = _thumb_pool().submit(thumbnail_jpeg, item)
-        self._pending.append(future)
-        future.add_done_callback(made)
+        self._pending.append(_thumb_pool().submit(make))
 
     def wait_thumbnails(self, timeout: float = 30.0) -> None:
         """Block until the shown tiles have their thumbnails (scripts and tests; a notebook need not)."""
