@@ -2,7 +2,7 @@
 
     from sora_widgets.jobs import default_runner
     from sora_widgets.jobs.export import export_ledger
-    export_ledger(default_runner().ledger, "jobs.parquet")      # or %sora export jobs.parquet
+    export_ledger(default_runner().ledger, "jobs.parquet")      # or %sora ledger jobs.parquet
 
     import duckdb; duckdb.sql("SELECT model, sum(coalesce(actual_cost, estimated_cost)) FROM 'jobs.parquet' "
                               "WHERE status = 'completed' GROUP BY model")

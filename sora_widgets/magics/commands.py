@@ -1,4 +1,4 @@
-"""`%sora SUBCOMMAND`: help, status, list, check, download, resume, cancel, gallery, studio, cost,
+"""`%sora SUBCOMMAND`: help, status, list, check, download, resume, cancel, gallery, studio, export, cost,
 models, config, lint. Each returns something displayable (or None) and raises one-line errors."""
 
 from __future__ import annotations
@@ -174,6 +174,13 @@ class Commands:
 
         return Gallery(self.runner)
 
+    def cmd_export(self, rest: str) -> Any:
+        from ..share.export import export
+        from .export_cmd import parse_export
+
+        path, opts = parse_export(rest)
+        return export(path, folder=self.runner.settings.output_dir, **opts)
+
     def cmd_studio(self, rest: str) -> Any:
         _no_args(rest, "studio")
         from ..widgets.studio import Studio
@@ -197,10 +204,10 @@ class Commands:
         note = "budgets: " + "; ".join(limits) + " (set with %sora config budget_session=5 budget_total=50)"
         return Table("spend (completed jobs)", ["by", "key", "USD"], rows or [["total", "-", "$0.00"]], note)
 
-    def cmd_export(self, rest: str) -> Text:
+    def cmd_ledger(self, rest: str) -> Text:
         words = split(rest)
         if len(words) != 1:
-            raise MagicUsageError("%sora export needs one file name", hint="e.g. %sora export jobs.parquet")
+            raise MagicUsageError("%sora ledger needs one file name", hint="e.g. %sora ledger jobs.parquet")
         ledger = self.runner.ledger
         if ledger is None:
             raise ConfigurationError("this runner keeps no ledger", hint="nothing to export")

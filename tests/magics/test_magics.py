@@ -6,6 +6,7 @@ from __future__ import annotations
 import _thread
 import io
 import json
+import re
 import sys
 import threading
 from pathlib import Path
@@ -31,7 +32,8 @@ def test_generate_display_and_metadata(shell: Any, server: Any) -> None:
     bundle, meta = res._repr_mimebundle_()
     assert bundle["text/plain"].startswith(f"video {res.id} · animatic · 320x180 · 1s · $0.00 · sora_outputs/")
     html = bundle["text/html"]
-    assert f'<video src="sora_outputs/{res.path.name}"' in html and "poster=\"data:image/jpeg;base64," in html
+    assert f'<video src="sora_outputs/{res.path.name}"' in html
+    assert re.search(r'class="sora-still"[^>]*><img src="data:image/(webp|jpeg);base64,', html)  # where <video> is not
     assert "video/mp4;base64" not in html and len(html) < 25_000
     info = meta["sora_widgets"]
     assert info["id"] == res.id and info["backend"] == "local" and info["cost"] == 0.0
@@ -252,9 +254,9 @@ def test_subcommand_arguments_take_variables(shell: Any, server: Any) -> None:
 def test_export_writes_the_ledger_for_analysis(shell: Any, tmp_path: Path) -> None:
     made = run(shell, f"%%sora {TINY}\na paper boat on a rainy street")
     assert made.err_lines == []
-    done = run(shell, "%sora export history/jobs.jsonl")
+    done = run(shell, "%sora ledger history/jobs.jsonl")
     assert done.err_lines == [] and "exported 1 jobs" in str(done.result)
     rows = [json.loads(line) for line in (tmp_path / "history" / "jobs.jsonl").read_text().splitlines()]
     assert rows[0]["status"] == "completed" and rows[0]["prompt"] == "a paper boat on a rainy street"
-    bad = run(shell, "%sora export")
+    bad = run(shell, "%sora ledger")
     assert len(bad.err_lines) == 1 and "needs one file name" in bad.err_lines[0]
