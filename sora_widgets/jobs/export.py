@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .ledger import Ledger
 
 FORMATS = ("jsonl", "parquet")
-BATCH = 5000
+BATCH = 2000
 
 
 def format_for(path: str | Path, fmt: str | None = None) -> str:
