@@ -16,10 +16,12 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, str] = {
     "APIConnectionError": "errors",
     "APIStatusError": "errors",
+    "Arena": "widgets",
     "AsyncSoraClient": "client",
     "BackendCapabilities": "capabilities",
     "BatchPanel": "widgets",
     "BudgetExceededError": "errors",
+    "Compare": "widgets",
     "Composer": "widgets",
     "ConfigurationError": "errors",
     "Gallery": "widgets",
@@ -43,6 +45,7 @@ _EXPORTS: dict[str, str] = {
     "Video": "models",
     "VideoError": "models",
     "VideoRequest": "models",
+    "compare": "widgets",
     "estimate_cost": "capabilities",
     "lint": "prompt",
 }
