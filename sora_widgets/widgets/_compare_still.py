@@ -1,13 +1,15 @@
 """The still of a `Compare` grid for places where no kernel runs (a saved notebook on GitHub, nbviewer,
 an HTML export): one small JPEG poster per clip with its label and details, as `text/html`.
 
-Posters are the gallery's cached thumbnails (a few KB each), so a 16-clip grid adds well under
-200 KB to the notebook; clips that are not finished show their status instead.
+Posters are small JPEGs (the server's thumbnail, else the first frame; a few KB each), so a 16-clip
+grid adds well under 200 KB to the notebook; clips that are not finished show their status instead.
 """
 
 from __future__ import annotations
 
 import base64
+import io
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._style import esc
@@ -18,15 +20,26 @@ if TYPE_CHECKING:
 WIDTH = 168
 
 
-def _poster(clip: Clip) -> str:
-    from .gallery import GalleryItem, thumbnail_jpeg
+def _jpeg(path: Path, thumbnail: Path | None, width: int) -> bytes:
+    from PIL import Image
 
+    from ..media import first_frame
+
+    img = Image.open(thumbnail) if thumbnail is not None and thumbnail.is_file() else first_frame(path)
+    img = img.convert("RGB")
+    img.thumbnail((width, width))
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", quality=72)
+    return buf.getvalue()
+
+
+def _poster(clip: Clip) -> str:
     if not clip.ready or clip.path is None:
         note = clip.error or f"{clip.status} {clip.progress}%"
         return (f'<div style="width:{WIDTH}px;height:{WIDTH * 9 // 16}px;background:#eceff1;color:#555;'
                 f'display:flex;align-items:center;justify-content:center;font-size:11px">{esc(note)}</div>')
     try:
-        data = thumbnail_jpeg(GalleryItem(path=clip.path, thumbnail=clip.thumbnail), WIDTH)
+        data = _jpeg(clip.path, clip.thumbnail, WIDTH)
     except Exception:  # unreadable file: the label still says what it was
         return f'<div style="width:{WIDTH}px;color:#777;font-size:11px">no preview</div>'
     return (f'<img src="data:image/jpeg;base64,{base64.b64encode(data).decode()}" width="{WIDTH}" '

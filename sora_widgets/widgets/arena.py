@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..judge import Leaderboard, VoteStore, leaderboard
-from .compare import Clip, Compare, clip_from_row
+from .compare import Clip, Compare, clip_from, clip_from_row
 
 if TYPE_CHECKING:
     from ..jobs import JobRunner
@@ -28,7 +28,7 @@ KEYS = {"a": "left", "b": "right", "t": "tie", "s": "skip"}
 
 
 def _clips_of(source: Any, runner: JobRunner) -> tuple[list[Clip], str | None]:
-    """Finished clips from a Compare, a compare() group id, or a list of clips/rows."""
+    """Finished clips from a Compare, a compare() group id, or a list (results, paths, ledger keys)."""
     if isinstance(source, Compare):
         clips = [c for c in source.clips if c.ready]
         for c in clips:
@@ -48,7 +48,7 @@ def _clips_of(source: Any, runner: JobRunner) -> tuple[list[Clip], str | None]:
             if clip.ready:
                 clips.append(clip)
         return clips, source
-    clips = list(source)
+    clips = [c for c in (clip_from(x, i, runner.ledger) for i, x in enumerate(source)) if c.ready]
     for c in clips:
         c.contestant = c.contestant or c.label
     return clips, None

@@ -118,7 +118,7 @@ function render({ model, el }) {
     c.video.setAttribute("aria-label", label);
     c.fig.setAttribute("aria-label", label);
     c.chip.textContent = blind ? letter : label;
-    const meta = blind ? [] : Object.entries(cell.meta || {}).map(([k, v]) => `${k} ${v}`);
+    const meta = blind ? [] : Object.values(cell.meta || {});
     c.details.textContent = meta.join(" · ");
     const q = blind ? [] : Object.entries(cell.quality || {}).map(([k, v]) => `${k} ${typeof v === "number" ? v.toFixed(2) : v}`);
     c.quality.textContent = q.join(" · ");
@@ -190,11 +190,14 @@ function render({ model, el }) {
     stage.className = `sc-stage sc-${two ? view : "grid"}`;
     stage.replaceChildren();
     if (two) {
-      stage.style.gridTemplateColumns = `${Math.max(width, 480)}px`;
+      stage.style.gridTemplateColumns = `minmax(0, ${Math.max(width, 480)}px)`;
       cells.forEach((cell, i) => {
         const c = st.clips.get(cell.id);
         c.shown = i === a || i === b;
         c.fig.classList.toggle("sc-top", i === b);
+        if (i === b && view === "difference") {
+          c.chip.textContent = `difference: ${cells[a].label} vs ${cell.label}`;
+        }
         c.fig.style.gridArea = "1 / 1";
         c.video.style.clipPath = view === "wipe" && i === b ? `inset(0 0 0 ${st.wipe}%)` : "";
         if (c.shown) stage.append(c.fig);
@@ -208,7 +211,8 @@ function render({ model, el }) {
     }
     const withHeadings = rows.length > 1 && cols.length > 0;
     const ncols = withHeadings ? cols.length : Math.max(1, Math.min(model.get("columns") || 4, cells.length || 1));
-    stage.style.gridTemplateColumns = (withHeadings ? "max-content " : "") + `repeat(${ncols}, ${width}px)`;
+    // columns shrink with the notebook's width rather than overflowing it
+    stage.style.gridTemplateColumns = (withHeadings ? "max-content " : "") + `repeat(${ncols}, minmax(0, ${width}px))`;
     if (withHeadings) {
       stage.append(h("div", { class: "sc-head" }));
       cols.forEach((text) => stage.append(h("div", { class: "sc-head sc-colhead", text })));

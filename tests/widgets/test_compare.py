@@ -1,0 +1,109 @@
+"""Compare and Arena from code against the embedded server: the grid fills in live, a view gets a
+clip's bytes when it asks, the still for saved notebooks, blind votes stored and not asked again."""
+
+from __future__ import annotations
+
+import csv
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sora_widgets.jobs import JobRunner
+from sora_widgets.models import VideoRequest
+from sora_widgets.judge import VoteStore
+from sora_widgets.widgets import Arena, Compare, compare
+
+
+KITE = VideoRequest(prompt="a kite over a beach", model="animatic", seconds=1, size="320x180")
+
+
+class Recording(Compare):
+    """Keeps what the widget sends to its views (the comm is the seam, as a browser would see it)."""
+
+    def send(self, content: Any, buffers: Any = None) -> None:  # type: ignore[override]
+        self.sent = [*getattr(self, "sent", []), (content, buffers)]
+
+
+def grid_of(runner: JobRunner, **kw: Any) -> Compare:
+    return compare("a paper boat on a rainy street", runner=runner, model="animatic", seconds=1, size="320x180",
+                   **{"seeds": [1, 2, 3, 4], **kw})
+
+
+def test_compare_returns_at_once_and_fills_in_live(runner: JobRunner) -> None:
+    start = time.monotonic()
+    grid = grid_of(runner)
+    returned = time.monotonic() - start
+    first = [c["status"] for c in grid.cells]
+    assert returned < 0.3 * 4 and not grid.done  # the jobs take ~0.3 s each; compare() did not wait
+    assert all(s not in ("completed",) for s in first) and all("src" not in c for c in grid.cells)
+    grid.wait(60)
+    assert grid.done and [c["label"] for c in grid.cells] == ["seed=1", "seed=2", "seed=3", "seed=4"]
+    cell = grid.cells[0]
+    assert cell["status"] == "completed" and cell["fps"] == 24.0 and cell["duration"] == pytest.approx(1.0)
+    assert cell["meta"]["model"] == "animatic" and cell["meta"]["seed"] == "seed 1" and "took" in cell["meta"]
+    assert cell["src"] and len(grid.results) == 4
+    assert repr(grid) == "Compare(4 clips: 4 ready)"
+
+
+def test_a_view_gets_the_bytes_it_asks_for(runner: JobRunner) -> None:
+    state = runner.run(KITE)
+    view = Recording([state.result(), state.path])
+    view._on_msg(view, {"type": "need", "ids": [view.clips[1].id, "no-such-clip"]}, [])
+    (content, buffers), = view.sent
+    assert content["id"] == view.clips[1].id and content["src"] == view.cells[1]["src"]
+    assert bytes(buffers[0]) == Path(state.path).read_bytes()
+    # bytes are never a trait: the saved widget state stays small
+    assert all(not isinstance(v, (bytes, memoryview)) for cell in view.cells for v in cell.values())
+
+
+def test_items_by_ledger_key_and_clear_errors(runner: JobRunner) -> None:
+    state = runner.run(KITE)
+    view = Compare([state.video_id, state.key], runner=runner)
+    assert [c.path for c in view.clips] == [state.path, state.path]
+    with pytest.raises(ValueError, match="neither a video file nor a job"):
+        Compare(["video_does_not_exist"], runner=runner)
+
+
+def test_still_for_saved_notebooks(runner: JobRunner) -> None:
+    grid = grid_of(runner, seeds=[1, 2]).wait(60)
+    bundle = grid._repr_mimebundle_()
+    html = bundle["text/html"]
+    assert bundle["text/plain"] == "Compare(2 clips: 2 ready)"
+    assert html.count("<img src=\"data:image/jpeg;base64,") == 2 and "seed=1" in html and "animatic" in html
+    assert len(html) < 40_000  # posters, not video
+
+
+def test_arena_is_blind_stores_votes_and_does_not_ask_twice(runner: JobRunner, tmp_path: Path) -> None:
+    grid = grid_of(runner, seeds=[1, 2, 3]).wait(60)
+    arena = Arena(grid, runner=runner, seed=5, name="boats")
+    assert arena.total == 3 and arena.blind and arena.voting
+    assert [c["label"] for c in arena.cells] == ["", ""] and all(c["meta"] == {} for c in arena.cells)
+    assert {c["id"] for c in arena.cells} == {"A-0", "B-0"}  # no job keys before the vote
+    left, right = arena.current
+    arena._on_msg(arena, {"type": "vote", "choice": "right"}, [])
+    assert arena.revealed and arena.cells[1]["label"] == right.label and "Stored: B" in arena.message
+    arena._on_msg(arena, {"type": "vote", "choice": "left"}, [])  # a second key press on the same pair
+    assert len(arena.votes) == 1 and arena.votes[0].winner == right.contestant
+    arena._on_msg(arena, {"type": "next"}, [])
+    assert not arena.revealed and arena.judged == 1
+    arena.vote("t")
+
+    again = Arena(grid, runner=runner, seed=5, name="boats")  # a new kernel would see the same ledger
+    assert again.total == 1  # only the pair not judged yet
+    again.vote("s")
+    again.next()
+    assert again.current is None and "All 1 pairs judged" in again.message
+    assert [v.choice for v in VoteStore(runner.ledger).votes("boats")] == ["right", "tie", "skip"]
+    board = arena.leaderboard(rounds=20)
+    assert len(board.rows) == 3 and board.votes == 3
+    votes_csv, ratings_csv = arena.export_csv(tmp_path / "v.csv", tmp_path / "r.csv")
+    assert len(list(csv.DictReader(votes_csv.open()))) == 3
+    assert len(list(csv.DictReader(ratings_csv.open()))) == 3
+
+
+def test_arena_needs_two_finished_clips(runner: JobRunner) -> None:
+    state = runner.run(KITE)
+    with pytest.raises(ValueError, match="at least two finished clips"):
+        Arena(Compare([state.path]), runner=runner)
