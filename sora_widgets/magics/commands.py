@@ -165,6 +165,11 @@ class Commands:
 
         return Gallery(self.runner)
 
+    def cmd_arena(self, rest: str) -> Any:
+        from .compare_cell import open_arena
+
+        return open_arena(self.runner, _one_arg(rest, "arena", optional=True))
+
     def cmd_studio(self, rest: str) -> Any:
         _no_args(rest, "studio")
         from ..widgets.studio import Studio

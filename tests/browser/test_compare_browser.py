@@ -76,7 +76,8 @@ def test_compare_grid_plays_in_step_and_arena_stores_a_keyboard_vote(
     # play all: every clip runs, and they stay within a frame of each other while playing
     grid.get_by_role("button", name="Play all").click()
     page.wait_for_timeout(700)
-    samples = page.evaluate("""async () => { const vs = [...document.querySelector('.sc-root').querySelectorAll('video')];
+    samples = page.evaluate("""async () => {
+        const vs = [...document.querySelector('.sc-root').querySelectorAll('video')];
         const out = []; for (let i = 0; i < 60; i++) { await new Promise(r => requestAnimationFrame(r));
           out.push({t: vs.map(v => v.currentTime), paused: vs.map(v => v.paused)}); } return out; }""")
     assert all(not any(s["paused"]) for s in samples[:5]), samples[:5]
@@ -86,7 +87,8 @@ def test_compare_grid_plays_in_step_and_arena_stores_a_keyboard_vote(
     page.screenshot(path=str(artifacts / "compare-playing.png"), full_page=True)
 
     grid.get_by_role("button", name="Pause all").click()
-    paused = page.evaluate("() => [...document.querySelector('.sc-root').querySelectorAll('video')].map(v => v.paused)")
+    paused = page.evaluate("() => [...document.querySelector('.sc-root').querySelectorAll('video')]"
+                           ".map(v => v.paused)")
     assert paused == [True] * 4
     assert spread(settle(page)) <= FRAME
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import random
 
 from sora_widgets.judge import Vote, fit_bradley_terry, leaderboard
@@ -30,7 +31,7 @@ def test_known_vote_set_recovers_the_known_order() -> None:
     assert board.order == ["model=a", "model=b", "model=c", "model=d"]
     ratings = [r.rating for r in board.rows]
     # a 2:1 strength ratio is 400·log10(2) ≈ 120 rating points per step
-    assert all(80 < hi - lo < 170 for hi, lo in zip(ratings, ratings[1:], strict=False)), ratings
+    assert all(80 < hi - lo < 170 for hi, lo in itertools.pairwise(ratings)), ratings
     for r in board.rows:
         assert r.low <= r.rating <= r.high and r.high - r.low < 150
 
@@ -44,7 +45,8 @@ def test_exact_strengths_from_a_balanced_round_robin() -> None:
 
 
 def test_ties_count_half_and_skips_are_ignored() -> None:
-    votes = [Vote("1", "t", "p", "k1", "k2", "A", "B", "tie", 1.0), Vote("2", "t", "p", "k1", "k2", "A", "B", "skip", 2.0)]
+    votes = [Vote("1", "t", "p", "k1", "k2", "A", "B", "tie", 1.0),
+             Vote("2", "t", "p", "k1", "k2", "A", "B", "skip", 2.0)]
     assert games_of(votes) == [("A", "B", 0.5)]
     board = leaderboard(votes, rounds=20)
     assert abs(board.rows[0].rating - board.rows[1].rating) < 1e-6

@@ -11,10 +11,9 @@ from typing import Any
 import pytest
 
 from sora_widgets.jobs import JobRunner
-from sora_widgets.models import VideoRequest
 from sora_widgets.judge import VoteStore
+from sora_widgets.models import VideoRequest
 from sora_widgets.widgets import Arena, Compare, compare
-
 
 KITE = VideoRequest(prompt="a kite over a beach", model="animatic", seconds=1, size="320x180")
 
@@ -81,7 +80,7 @@ def test_arena_is_blind_stores_votes_and_does_not_ask_twice(runner: JobRunner, t
     assert arena.total == 3 and arena.blind and arena.voting
     assert [c["label"] for c in arena.cells] == ["", ""] and all(c["meta"] == {} for c in arena.cells)
     assert {c["id"] for c in arena.cells} == {"A-0", "B-0"}  # no job keys before the vote
-    left, right = arena.current
+    _left, right = arena.current
     arena._on_msg(arena, {"type": "vote", "choice": "right"}, [])
     assert arena.revealed and arena.cells[1]["label"] == right.label and "Stored: B" in arena.message
     arena._on_msg(arena, {"type": "vote", "choice": "left"}, [])  # a second key press on the same pair
