@@ -70,9 +70,9 @@ class GridPlan:
         return round(sum(c.cost for c in self.cells), 4)
 
     def summary(self) -> str:
-        shape = f"{len(self.rows)}×{len(self.cols)}" if len(self.rows) > 1 else f"{len(self.cells)} clips"
-        varying = ", ".join(f"{k} ({len(v)})" for k, v in self.axes.items() if len(v) > 1) or "nothing varies"
-        return f"{shape} grid: {varying}; estimated ${self.total_cost:.2f}"
+        shape = f"{len(self.rows)}×{len(self.cols)} grid" if len(self.rows) > 1 else f"{len(self.cells)} clips"
+        varying = ", ".join(f"{k} ×{len(v)}" for k, v in self.axes.items() if len(v) > 1) or "nothing varies"
+        return f"{shape} ({varying}); estimated ${self.total_cost:.2f}"
 
     def group_data(self, keys: Sequence[str]) -> dict[str, Any]:
         """What the ledger keeps about the grid, so `%sora arena` and `Compare(group)` find it later."""

@@ -87,7 +87,7 @@ class Cell:
         if args.compare:
             from .compare_cell import run_compare
 
-            value = run_compare(runner, args, prompt)
+            value = run_compare(runner, args, prompt, wait=lambda jobs: wait(jobs, in_kernel=self.in_kernel))
             if args.name:
                 self.ns[args.name] = value
             return value

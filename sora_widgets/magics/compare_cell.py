@@ -2,11 +2,14 @@
 
 The option line's other values (model, seconds, size, ...) are fixed for every cell; the axes vary.
 The grid goes through the same planner and job runner as `compare()` (whole-grid validation and
-budget before anything is sent); `--dry-run` prints the plan and sends nothing.
+budget before anything is sent); `--dry-run` prints the plan and sends nothing. Like every `%%sora`
+cell it waits (with progress; Kernel > Interrupt stops waiting) and shows the finished grid, so a
+saved notebook keeps its still; `--no-wait` returns the live grid at once, filling in as clips finish.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .display import Text
@@ -14,12 +17,13 @@ from .parser import MagicUsageError, parse_axes
 
 if TYPE_CHECKING:
     from ..jobs import JobRunner
+    from ..jobs.state import Job
     from .parser import CellArgs
 
 
-def run_compare(runner: JobRunner, args: CellArgs, prompt: str) -> Any:
-    if args.variations > 1 or args.operation[0] != "create" or args.out or args.no_wait:
-        raise MagicUsageError("--compare cannot be combined with -n, --remix/--edit/--extend, -o or --no-wait",
+def run_compare(runner: JobRunner, args: CellArgs, prompt: str, *, wait: Callable[[list[Job]], Any]) -> Any:
+    if args.variations > 1 or args.operation[0] != "create" or args.out:
+        raise MagicUsageError("--compare cannot be combined with -n, --remix/--edit/--extend or -o",
                               param="compare", hint="vary seeds instead of -n: --compare seeds=1,2,3,4")
     axes: dict[str, Any] = parse_axes(args.compare or "")
     fixed = {k: v for k, v in args.request_fields().items() if k != "input_reference"}
@@ -36,6 +40,9 @@ def run_compare(runner: JobRunner, args: CellArgs, prompt: str) -> Any:
         lines = [f"dry run: {value.summary()}; nothing sent"]
         lines += [f"  {c.label}: ${c.cost:.2f}" for c in value.cells]
         return Text("\n".join(lines), data=value)
+    if not args.no_wait:
+        wait([c.job for c in value.clips if c.job is not None])
+        value.wait()
     return value
 
 

@@ -1,6 +1,7 @@
 """`Arena`: blind A/B judging of clips of the same prompt, votes in the ledger, a leaderboard.
 
     arena = Arena(grid)                 # a Compare (finished clips), a compare() group id, or clips
+                                        # (name="..." pools several grids into one prompt set)
     arena                               # two unlabeled clips in random left/right order, synced
     arena.vote("left")                  # or the buttons / keys a, b, t (tie), s (skip); n = next pair
     arena.leaderboard()                 # Bradley-Terry ratings with bootstrap intervals
@@ -33,7 +34,7 @@ def _clips_of(source: Any, runner: JobRunner) -> tuple[list[Clip], str | None]:
         clips = [c for c in source.clips if c.ready]
         for c in clips:
             c.contestant = c.contestant or c.label
-        return clips, None
+        return clips, source.group_id
     if isinstance(source, str):
         group = runner.ledger.group(source) if runner.ledger is not None else None
         if group is None:
@@ -94,7 +95,8 @@ class Arena(Compare):
         self.next()
 
     def __repr__(self) -> str:
-        return f"Arena({self.name!r}, {self.judged} judged, {len(self.queue)} pairs left)"
+        left = len(self.queue) + (1 if self.current is not None and not self.revealed else 0)
+        return f"Arena({self.name!r}, {self.judged} judged, {left} pairs left)"
 
     # -- pairs ----------------------------------------------------------------------------------
     def next(self) -> bool:

@@ -183,6 +183,9 @@ class Compare(anywidget.AnyWidget):
         self._lock = threading.Lock()
         self._done = threading.Event()
         self._display_id: str | None = None
+        #: the ledger group of a compare() grid (`%sora arena GROUP`, `Arena(group_id)`)
+        self.group_id: str | None = None
+        self._push_pending = False
         self._unsubscribe = [c.job.observe(self._observer(c)) for c in self.clips if c.job is not None]
         self.on_msg(self._on_msg)
         self._push()
@@ -201,7 +204,9 @@ class Compare(anywidget.AnyWidget):
         if plan is not None and len(plan.rows) > 1:
             kwargs.setdefault("rows", plan.rows)
             kwargs.setdefault("cols", plan.cols)
-        return cls(clips, **kwargs)
+        view = cls(clips, **kwargs)
+        view.group_id = plan.group_id if plan is not None else None
+        return view
 
     def __repr__(self) -> str:
         return f"Compare({self.summary()})"
@@ -227,8 +232,7 @@ class Compare(anywidget.AnyWidget):
         return cell
 
     def _push(self) -> None:
-        with self._lock:
-            self.cells = [self._cell(c) for c in self.clips]
+        self.cells = [self._cell(c) for c in self.clips]
         finished = all(c.ready or c.status in ("failed", "cancelled", "expired", "interrupted") for c in self.clips)
         if finished and not self._done.is_set():
             self._done.set()
@@ -239,7 +243,16 @@ class Compare(anywidget.AnyWidget):
 
     def _on_state(self, clip: Clip, state: JobState) -> None:
         clip.update_from(state)
-        self._hop.call(self._push)
+        with self._lock:  # coalesce: many job updates in a burst become one push to the front end
+            if self._push_pending:
+                return
+            self._push_pending = True
+        self._hop.call(self._flush)
+
+    def _flush(self) -> None:
+        with self._lock:
+            self._push_pending = False
+        self._push()
 
     def _on_msg(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
         kind = content.get("type")

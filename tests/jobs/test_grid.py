@@ -39,7 +39,7 @@ def test_axes_expand_into_rows_and_columns(fake: FakeVideos, tmp_path: Path) -> 
     assert [c.cost for c in plan.cells] == pytest.approx([0.4, 0.8, 1.2, 2.4])
     assert plan.total_cost == pytest.approx(4.8)
     assert plan.cells[2].contestant == "model=sora-2-pro, seconds=4"
-    assert "2×2 grid" in plan.summary() and "$4.80" in plan.summary()
+    assert plan.summary() == "2×2 grid (model ×2, seconds ×2); estimated $4.80"
     assert fake.requests == []  # planning sends nothing
 
 

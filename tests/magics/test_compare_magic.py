@@ -12,13 +12,14 @@ from .conftest import run
 def test_compare_cell_makes_a_live_grid_then_an_arena(shell: Any, server: Any) -> None:
     before = int(server.stats.requests)
     dry = run(shell, "%%sora -m animatic -s 1 --size 320x180 --compare seeds=1,2 --dry-run\na kite on a beach")
-    assert dry.err_lines == [] and "dry run: 2 clips grid: seed (2)" in str(dry.result)
+    assert dry.err_lines == [] and "dry run: 2 clips (seed ×2); estimated $0.00; nothing sent" in str(dry.result)
     assert int(server.stats.requests) == before  # a dry run sends nothing
 
     ran = run(shell, "%%sora -m animatic --size 320x180 --compare seeds=1,2 seconds=1,2 --name g\n"
                      "a kite on a beach")
     assert ran.err_lines == [] and isinstance(ran.result, Compare) and shell.user_ns["g"] is ran.result
-    grid = ran.result.wait(60)
+    grid = ran.result
+    assert grid.done  # like every %%sora cell it waited (--no-wait returns the live grid at once)
     assert grid.rows == ["seed=1", "seed=2"] and grid.cols == ["1", "2"]  # rows and columns from the axes
     assert [c["label"] for c in grid.cells] == ["seed=1, seconds=1", "seed=1, seconds=2", "seed=2, seconds=1",
                                                "seed=2, seconds=2"]
@@ -28,3 +29,9 @@ def test_compare_cell_makes_a_live_grid_then_an_arena(shell: Any, server: Any) -
     arena = run(shell, "%sora arena").result  # the last grid the ledger recorded
     assert isinstance(arena, Arena) and arena.total == 6
     assert "--compare AXIS=V1,V2" in run(shell, "%sora help").result.text
+
+
+def test_compare_cell_no_wait_returns_the_live_grid(shell: Any, server: Any) -> None:
+    ran = run(shell, "%%sora -m animatic -s 1 --size 320x180 --compare seeds=1,2 --no-wait\na kite on a beach")
+    assert ran.err_lines == [] and isinstance(ran.result, Compare)
+    assert ran.result.wait(60).done and [c["status"] for c in ran.result.cells] == ["completed"] * 2
