@@ -89,7 +89,10 @@ class Arena(Compare):
         self.total = len(self.queue)
         self.current: tuple[Clip, Clip] | None = None
         self.judged = 0
-        super().__init__([], title=f"Blind A/B · {self.name}", width=width, columns=2, runner=runner)
+        prompts = sorted({c.prompt for c in clips})
+        about = prompts[0] if len(prompts) == 1 else f"{len(prompts)} prompts"
+        about = about if len(about) <= 80 else about[:78] + "…"
+        super().__init__([], title=f"Blind A/B · {about}", width=width, columns=2, runner=runner)
         self.blind = True
         self.voting = True
         self.next()
