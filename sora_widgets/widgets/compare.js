@@ -13,6 +13,28 @@
 const SPEEDS = [0.25, 0.5, 1, 1.5, 2];
 const HARD_DRIFT = 0.3;
 
+// Per widget model, shared by all its views: the clock (so two views of one grid play together, and a
+// view re-created by the notebook resumes where the old one was) and the clips' blob: URLs (so a clip's
+// bytes cross the comm once, not once per view). Keyed by the `_uid` trait: anywidget hands each view
+// its own proxy of the model, so the proxy object cannot be the key.
+const SHARED = new Map();
+function shared(model) {
+  const uid = model.get("_uid");
+  let s = SHARED.get(uid);
+  if (!s) {
+    s = { clock: { playing: false, m0: 0, t0: 0, rate: 1 }, blobs: new Map(), asked: new Map(), bus: new EventTarget() };
+    SHARED.set(uid, s);
+  }
+  return s;
+}
+
+function forget(uid) {
+  const s = SHARED.get(uid);
+  if (!s) return;
+  for (const b of s.blobs.values()) URL.revokeObjectURL(b.url);
+  SHARED.delete(uid);
+}
+
 function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
@@ -36,7 +58,9 @@ function fmt(t) {
 function render({ model, el }) {
   const root = h("div", { class: "sc-root", tabindex: "0", role: "group", "data-lm-suppress-shortcuts": "true" });
   el.append(root);
-  const st = { playing: false, rate: 1, m0: 0, t0: 0, raf: 0, wipe: 50, clips: new Map(), disposed: false };
+  const st = { raf: 0, wipe: 50, clips: new Map(), disposed: false };
+  const sh = shared(model);
+  const clk = sh.clock;
 
   // -- transport ------------------------------------------------------------------------------
   const title = h("div", { class: "sc-title" });
@@ -82,8 +106,8 @@ function render({ model, el }) {
   const ready = () => [...st.clips.values()].filter((c) => c.loaded && c.shown);
   const longest = () => Math.max(0, ...ready().map((c) => c.video.duration || 0));
   const leaderFps = () => (ready()[0] && ready()[0].fps) || 24;
-  const now = () => (st.playing ? st.m0 + ((performance.now() - st.t0) / 1000) * st.rate : st.m0);
-  const rebase = (t) => { st.m0 = t; st.t0 = performance.now(); };
+  const now = () => (clk.playing ? clk.m0 + ((performance.now() - clk.t0) / 1000) * clk.rate : clk.m0);
+  const rebase = (t) => { clk.m0 = t; clk.t0 = performance.now(); };
   const target = (c, t) => Math.max(0, Math.min(t, (c.video.duration || 0) - 0.5 / c.fps));
 
   function makeClip(cell) {
@@ -98,11 +122,12 @@ function render({ model, el }) {
     const wait = h("div", { class: "sc-wait" }, h("div", { class: "sc-wait-text" }), bar);
     const fig = h("figure", { class: "sc-cell" }, video, wait, chip, h("div", { class: "sc-overlay" }, details, quality));
     const c = { id: cell.id, fig, video, chip, details, quality, wait, bar, src: null, url: null, loaded: false,
-      asked: null, fps: 24, shown: true, cell };
+      fps: 24, shown: true, cell };
     video.addEventListener("loadedmetadata", () => {
       c.loaded = true;
       video.currentTime = target(c, now());
-      if (st.playing) video.play().catch(() => {});
+      video.playbackRate = clk.rate;
+      if (clk.playing) video.play().catch(() => {});
       layout();
       tickOnce();
     });
@@ -131,22 +156,33 @@ function render({ model, el }) {
     c.bar.setAttribute("aria-valuenow", cell.progress || 0);
     c.bar.setAttribute("aria-label", `${label} progress`);
     c.bar.firstChild.style.width = `${cell.progress || 0}%`;
-    if (cell.src && cell.src !== c.src && cell.src !== c.asked) {
-      c.asked = cell.src;
+    const have = sh.blobs.get(cell.id);
+    if (cell.src && have && have.src === cell.src) {
+      if (c.src !== cell.src) useBlob(c, have);
+    } else if (cell.src && sh.asked.get(cell.id) !== cell.src) {
+      sh.asked.set(cell.id, cell.src);
       model.send({ type: "need", ids: [cell.id] });
     }
   }
 
+  function useBlob(c, blob) {
+    c.src = blob.src;
+    c.loaded = false;
+    c.video.src = blob.url;
+    c.wait.hidden = true;
+  }
+
   function onCustom(msg, buffers) {
     if (!msg || msg.type !== "video") return;
+    let blob = sh.blobs.get(msg.id);
+    if (!blob || blob.src !== msg.src) { // every view hears the message; the first one makes the URL
+      if (!buffers || !buffers.length) return;
+      if (blob) URL.revokeObjectURL(blob.url);
+      blob = { src: msg.src, url: URL.createObjectURL(new Blob([buffers[0]], { type: msg.mime || "video/mp4" })) };
+      sh.blobs.set(msg.id, blob);
+    }
     const c = st.clips.get(msg.id);
-    if (!c || !buffers || !buffers.length) return;
-    if (c.url) URL.revokeObjectURL(c.url);
-    c.url = URL.createObjectURL(new Blob([buffers[0]], { type: msg.mime || "video/mp4" }));
-    c.src = msg.src;
-    c.loaded = false;
-    c.video.src = c.url;
-    c.wait.hidden = true;
+    if (c && c.src !== blob.src) useBlob(c, blob);
   }
 
   function syncCells() {
@@ -154,7 +190,7 @@ function render({ model, el }) {
     const keep = new Set(cells.map((x) => x.id));
     for (const [id, c] of st.clips) {
       if (!keep.has(id)) {
-        if (c.url) URL.revokeObjectURL(c.url);
+        c.video.removeAttribute("src");
         c.fig.remove();
         st.clips.delete(id);
       }
@@ -244,13 +280,13 @@ function render({ model, el }) {
     if (document.activeElement !== seek) seek.value = String(Math.min(t, d));
     const fps = leaderFps();
     time.textContent = `${fmt(t)} / ${fmt(d)} s · frame ${Math.max(0, Math.round(t * fps - 0.5))}`;
-    bPlay.disabled = st.playing || d === 0;
-    bPause.disabled = !st.playing;
+    bPlay.disabled = clk.playing || d === 0;
+    bPause.disabled = !clk.playing;
   }
 
   function tick() {
     st.raf = 0;
-    if (!st.playing || st.disposed) return;
+    if (!clk.playing || st.disposed) return;
     let t = now();
     const d = longest();
     if (d > 0 && t >= d) {
@@ -274,73 +310,75 @@ function render({ model, el }) {
       const drift = v.currentTime - tgt;
       if (Math.abs(drift) > HARD_DRIFT) {
         if (!v.seeking) v.currentTime = tgt;
-        v.playbackRate = st.rate;
+        v.playbackRate = clk.rate;
       } else if (Math.abs(drift) > 0.25 / c.fps) {
-        v.playbackRate = st.rate * Math.min(1.5, Math.max(0.5, 1 - drift * 2));
-      } else if (v.playbackRate !== st.rate) {
-        v.playbackRate = st.rate;
+        v.playbackRate = clk.rate * Math.min(1.5, Math.max(0.5, 1 - drift * 3)); // ~0.3 s to close a gap
+      } else if (v.playbackRate !== clk.rate) {
+        v.playbackRate = clk.rate;
       }
     }
     tickOnce();
     st.raf = requestAnimationFrame(tick);
   }
 
+  // Transport actions change the shared clock, then every view of this model applies it.
+  const broadcast = () => sh.bus.dispatchEvent(new Event("clock"));
+
+  function applyClock() {
+    if (st.disposed) return;
+    const t = now();
+    speed.value = String(clk.rate);
+    for (const c of ready()) {
+      const v = c.video;
+      v.playbackRate = clk.rate;
+      if (!clk.playing) v.pause();
+      v.currentTime = target(c, t); // every clip lands on the same instant
+      if (clk.playing && t < (v.duration || 0) - 0.5 / c.fps) v.play().catch(() => {});
+    }
+    if (clk.playing && !st.raf) st.raf = requestAnimationFrame(tick);
+    if (!clk.playing && st.raf) { cancelAnimationFrame(st.raf); st.raf = 0; }
+    tickOnce();
+  }
+
   function playAll() {
     const d = longest();
     if (d === 0) return;
-    let t = st.m0;
+    let t = clk.m0;
     if (t >= d - 0.5 / leaderFps()) t = 0;
     rebase(t);
-    st.playing = true;
-    for (const c of ready()) {
-      c.video.playbackRate = st.rate;
-      c.video.currentTime = target(c, t);
-      c.video.play().catch(() => {});
-    }
-    if (!st.raf) st.raf = requestAnimationFrame(tick);
-    tickOnce();
+    clk.playing = true;
+    broadcast();
   }
 
   function pauseAll(at) {
     const t = at === undefined ? now() : at;
-    st.playing = false;
-    if (st.raf) cancelAnimationFrame(st.raf);
-    st.raf = 0;
+    clk.playing = false;
     rebase(t);
-    for (const c of ready()) {
-      c.video.pause();
-      c.video.playbackRate = st.rate;
-      c.video.currentTime = target(c, t); // every clip lands on the same instant
-    }
-    tickOnce();
+    broadcast();
   }
 
   function seekAll(t) {
-    const d = longest();
-    t = Math.max(0, Math.min(t, d));
-    rebase(t);
-    for (const c of ready()) c.video.currentTime = target(c, t);
-    tickOnce();
+    rebase(Math.max(0, Math.min(t, longest())));
+    broadcast();
   }
 
   function step(dir) {
-    if (st.playing) pauseAll();
+    if (clk.playing) pauseAll();
     const fps = leaderFps();
     const last = Math.max(0, Math.round(longest() * fps) - 1);
-    const k = Math.max(0, Math.min(last, Math.round(st.m0 * fps - 0.5) + dir));
+    const k = Math.max(0, Math.min(last, Math.round(clk.m0 * fps - 0.5) + dir));
     seekAll((k + 0.5) / fps); // the middle of frame k: no rounding can show its neighbour
   }
 
   function setSpeed(s) {
     const t = now();
-    st.rate = s;
+    clk.rate = s;
     rebase(t);
-    speed.value = String(s);
-    for (const c of ready()) c.video.playbackRate = s;
+    broadcast();
   }
 
   function nudgeSpeed(dir) {
-    const i = SPEEDS.indexOf(st.rate);
+    const i = SPEEDS.indexOf(clk.rate);
     setSpeed(SPEEDS[Math.max(0, Math.min(SPEEDS.length - 1, (i < 0 ? 2 : i) + dir))]);
   }
 
@@ -396,7 +434,7 @@ function render({ model, el }) {
     const formControl = tag === "select" || (tag === "input" && e.target.type !== "checkbox");
     const voting = model.get("voting");
     const map = {
-      " ": () => (st.playing ? pauseAll() : playAll()),
+      " ": () => (clk.playing ? pauseAll() : playAll()),
       ArrowRight: () => step(1),
       ArrowLeft: () => step(-1),
       "[": () => nudgeSpeed(-1),
@@ -444,14 +482,18 @@ function render({ model, el }) {
   model.on("change:voting", onVoting);
   model.on("change:message", onVoting);
   model.on("msg:custom", onCustom);
+  sh.bus.addEventListener("clock", applyClock);
+  const onDestroy = () => forget(model.get("_uid")); // the widget was closed: its clips go too
+  model.on("destroy", onDestroy);
   onCells();
 
   return () => {
     st.disposed = true;
     if (st.raf) cancelAnimationFrame(st.raf);
+    sh.bus.removeEventListener("clock", applyClock);
     for (const c of st.clips.values()) {
       c.video.pause();
-      if (c.url) URL.revokeObjectURL(c.url);
+      c.video.removeAttribute("src"); // the blob: URL stays with the model for its other views
     }
     model.off("change:cells", onCells);
     model.off("change:view", layout);
@@ -466,6 +508,7 @@ function render({ model, el }) {
     model.off("change:voting", onVoting);
     model.off("change:message", onVoting);
     model.off("msg:custom", onCustom);
+    model.off("destroy", onDestroy);
   };
 }
 

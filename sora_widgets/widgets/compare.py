@@ -162,6 +162,14 @@ class Compare(anywidget.AnyWidget):
     revealed = t.Bool(False, help="in blind mode: labels shown (after a vote)").tag(sync=True)
     voting = t.Bool(False, help="show the vote bar (A, B, tie, skip; keys a, b, t, s)").tag(sync=True)
     message = t.Unicode("", help="a status line under the transport").tag(sync=True)
+    _uid = t.Unicode(help="stable id: the views of one widget share a clock and the clips' blob URLs").tag(
+        sync=True)
+
+    @t.default("_uid")
+    def _default_uid(self) -> str:
+        import uuid
+
+        return uuid.uuid4().hex
 
     def __init__(self, items: Iterable[Any] = (), *, title: str = "", columns: int | None = None,
                  view: str = "grid", width: int | None = None, runner: JobRunner | None = None,
