@@ -15,6 +15,8 @@ from sora_widgets.judge import VoteStore
 from sora_widgets.models import VideoRequest
 from sora_widgets.widgets import Arena, Compare, compare
 
+from .helpers import BLOCKED
+
 KITE = VideoRequest(prompt="a kite over a beach", model="animatic", seconds=1, size="320x180")
 
 
@@ -44,6 +46,16 @@ def test_compare_returns_at_once_and_fills_in_live(runner: JobRunner) -> None:
     assert cell["meta"]["model"] == "animatic" and cell["meta"]["seed"] == "seed 1" and "took" in cell["meta"]
     assert cell["src"] and len(grid.results) == 4
     assert repr(grid) == "Compare(4 clips: 4 ready)"
+
+
+def test_a_failed_clip_is_one_line_in_its_cell_and_the_others_fill(runner: JobRunner) -> None:
+    grid = compare("a paper boat", runner=runner, model="animatic", seconds=1, size="320x180",
+                   prompts=["a paper boat", f"a {BLOCKED} paper boat"]).wait(60)
+    ok, failed = grid.cells
+    assert ok["status"] == "completed" and ok["src"]
+    assert failed["status"] == "failed" and "moderation" in failed["error"] and "src" not in failed
+    assert grid.done and repr(grid) == "Compare(2 clips: 1 ready, 1 failed)"
+    assert "moderation" in grid.still_html()  # the still says why the cell is empty
 
 
 def test_a_view_gets_the_bytes_it_asks_for(runner: JobRunner) -> None:
