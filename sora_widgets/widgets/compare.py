@@ -139,7 +139,7 @@ def clip_from_row(row: dict[str, Any], label: str | None = None) -> Clip:
                 meta=_meta(row.get("model"), req.get("seed"), req.get("seconds"),
                            req.get("size") or req.get("resolution"), cost, took),
                 status=row.get("status") or "completed", progress=int(row.get("progress") or 0),
-                error=row.get("error"))
+                error=row.get("error"), quality=dict(row.get("quality") or {}))
 
 
 class Compare(anywidget.AnyWidget):
@@ -280,6 +280,13 @@ class Compare(anywidget.AnyWidget):
         data = clip.path.read_bytes()
         cell = self._cell(clip)
         self.send({"type": "video", "id": ident, "src": cell["src"], "mime": "video/mp4"}, buffers=[data])
+
+    def set_quality(self, which: int | str, signals: dict[str, Any]) -> None:
+        """Show quality signals (e.g. {"sharpness": 0.82, "flicker": 0.1}) in a clip's overlay, by index
+        or clip id. Clips whose job state or ledger row carries `quality` show it without this."""
+        clip = self.clips[which] if isinstance(which, int) else next(c for c in self.clips if c.id == which)
+        clip.quality = dict(signals)
+        self._push()
 
     # -- waiting ------------------------------------------------------------------------------------
     @property

@@ -44,7 +44,9 @@ def test_compare_returns_at_once_and_fills_in_live(runner: JobRunner) -> None:
     cell = grid.cells[0]
     assert cell["status"] == "completed" and cell["fps"] == 24.0 and cell["duration"] == pytest.approx(1.0)
     assert cell["meta"]["model"] == "animatic" and cell["meta"]["seed"] == "seed 1" and "took" in cell["meta"]
-    assert cell["src"] and len(grid.results) == 4
+    assert cell["src"] and len(grid.results) == 4 and cell["quality"] == {}
+    grid.set_quality(1, {"sharpness": 0.82})  # the overlay's slot for quality signals
+    assert grid.cells[1]["quality"] == {"sharpness": 0.82} and grid.cells[0]["quality"] == {}
     assert repr(grid) == "Compare(4 clips: 4 ready)"
 
 
