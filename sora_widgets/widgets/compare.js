@@ -78,9 +78,22 @@ function render({ model, el }) {
   for (const [v, text] of [["grid", "Grid"], ["wipe", "A|B wipe"], ["difference", "Difference"]]) {
     viewSel.append(h("option", { value: v, text }));
   }
+  // which two clips the wipe and difference views show (offered when the grid has more than two)
+  const pickA = h("select", { class: "sc-pick", "aria-label": "Clip A" });
+  const pickB = h("select", { class: "sc-pick", "aria-label": "Clip B" });
+  const picks = h("span", { class: "sc-picks" }, pickA, document.createTextNode("vs"), pickB);
+  const onPick = () => {
+    const a = Number(pickA.value);
+    let b = Number(pickB.value);
+    if (a === b) b = (a + 1) % (model.get("cells") || []).length;
+    model.set("pair", [a, b]);
+    model.save_changes();
+  };
+  pickA.addEventListener("change", onPick);
+  pickB.addEventListener("change", onPick);
   const bar = h("div", { class: "sc-bar" }, bPlay, bPause, bPrev, bNext, seek, time, speed,
     h("label", { class: "sc-check" }, loop, document.createTextNode("loop")),
-    h("label", { class: "sc-check" }, info, document.createTextNode("overlays")), viewSel);
+    h("label", { class: "sc-check" }, info, document.createTextNode("overlays")), viewSel, picks);
   const msg = h("div", { class: "sc-msg", role: "status", "aria-live": "polite" });
 
   // -- voting (Arena) --------------------------------------------------------------------------
@@ -215,6 +228,14 @@ function render({ model, el }) {
     const two = view !== "grid" && cells.length >= 2;
     title.textContent = model.get("title") || "";
     title.hidden = !model.get("title");
+    root.setAttribute("aria-label", model.get("blind") ? "Blind A/B comparison" : `Compare: ${model.get("title") || `${cells.length} clips`}`);
+    picks.hidden = !two || cells.length <= 2 || (model.get("blind") && !model.get("revealed"));
+    if (!picks.hidden) {
+      for (const [sel, value] of [[pickA, a], [pickB, b]]) {
+        sel.replaceChildren(...cells.map((x, i) => h("option", { value: i, text: x.label || `clip ${i + 1}` })));
+        sel.value = String(value);
+      }
+    }
     viewSel.value = view;
     viewSel.disabled = loadedCount < 2;
     root.classList.toggle("sc-blind", !!model.get("blind") && !model.get("revealed"));

@@ -155,6 +155,8 @@ def test_compare_grid_plays_in_step_and_arena_stores_a_keyboard_vote(
     clip = page.evaluate("() => document.querySelector('.sc-root .sc-top video').style.clipPath")
     assert clip.startswith("inset(0px 0px 0px 2") or clip.startswith("inset(0 0 0 2"), clip
     grid.screenshot(path=str(artifacts / "compare-wipe.png"))
+    grid.get_by_role("combobox", name="Clip B").select_option(label="seed=4")  # any two of the four
+    expect(grid.locator(".sc-top video")).to_have_attribute("aria-label", "seed=4")
     grid.get_by_role("combobox", name="View").select_option("difference")
     blend = page.evaluate("() => getComputedStyle(document.querySelector('.sc-root .sc-top video')).mixBlendMode")
     assert blend == "difference"
