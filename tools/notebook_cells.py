@@ -829,7 +829,9 @@ a red kite over a windy beach, wide shot
     ("code", "print(grid2.rows, grid2.cols)"),
     ("md", """
 `Compare(items)` also takes clips you already have: results, jobs, file paths, or video ids and job
-keys from the ledger (`%sora list`). The Gallery's *Compare selected* button opens one too.
+keys from the ledger (`%sora list`). The Gallery's *Compare selected* button opens one too. Every grid
+is recorded in the ledger: after a kernel restart, `%sora resume` finishes its unfinished jobs and
+`Compare.from_group()` shows the newest grid again (or `Compare.from_group(grid.group_id)`).
 """),
     ("code", """
 Compare([grid.results[0], grid.results[1].path], title="two takes")

@@ -216,6 +216,35 @@ class Compare(anywidget.AnyWidget):
         view.group_id = plan.group_id if plan is not None else None
         return view
 
+    @classmethod
+    def from_group(cls, group_id: str | None = None, *, runner: JobRunner | None = None, **kwargs: Any) -> Compare:
+        """A grid that `compare()` recorded in the ledger (the newest one when `group_id` is None): after
+        a kernel restart, `%sora resume` finishes its jobs and this shows them again."""
+        from ..jobs import default_runner
+        from ..jobs.grid import GROUP_KIND
+        from ..judge import VoteStore
+
+        runner = runner or default_runner()
+        ledger = runner.ledger
+        gid = group_id or (VoteStore(ledger).latest_group(GROUP_KIND) if ledger is not None else None)
+        group = ledger.group(gid) if ledger is not None and gid else None
+        if group is None:
+            raise ValueError(f"no comparison grid {gid!r} in the ledger at {runner.settings.output_dir}"
+                             if gid else "there is no comparison grid in the ledger yet")
+        data = group["data"]
+        clips = []
+        for cell in data["cells"]:
+            row = ledger.get(cell["key"]) if ledger is not None else None
+            clip = clip_from_row(row, label=cell["label"]) if row else Clip(
+                id=cell["key"], label=cell["label"], status="unknown", progress=0, error="not in the ledger")
+            clip.row, clip.col, clip.contestant = cell["row"], cell["col"], cell.get("contestant", "")
+            clips.append(clip)
+        multi = len(data.get("rows") or []) > 1
+        kwargs.setdefault("title", clips[0].prompt if clips else "")
+        view = cls(clips, rows=data["rows"] if multi else None, cols=data["cols"] if multi else None, **kwargs)
+        view.group_id = gid
+        return view
+
     def __repr__(self) -> str:
         return f"Compare({self.summary()})"
 

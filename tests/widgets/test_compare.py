@@ -120,3 +120,24 @@ def test_arena_needs_two_finished_clips(runner: JobRunner) -> None:
     state = runner.run(KITE)
     with pytest.raises(ValueError, match="at least two finished clips"):
         Arena(Compare([state.path]), runner=runner)
+
+
+def test_an_arena_reopened_in_a_new_process_keeps_its_votes(runner: JobRunner) -> None:
+    import subprocess
+    import sys
+
+    grid = grid_of(runner, seeds=[1, 2, 3]).wait(60)
+    again = Compare.from_group(runner=runner)  # the newest grid in the ledger, e.g. after a restart
+    assert again.group_id == grid.group_id and [c["label"] for c in again.cells] == ["seed=1", "seed=2", "seed=3"]
+    assert [c.path for c in again.clips] == [c.path for c in grid.clips] and again.done
+    arena = Arena(grid.group_id, runner=runner)  # by the group id compare() recorded in the ledger
+    assert arena.name == grid.group_id and arena.total == 3
+    arena.vote("b")
+    code = ("import sys\nfrom sora_widgets.config import Settings\nfrom sora_widgets.jobs import JobRunner\n"
+            "from sora_widgets.widgets import Arena\n"
+            "runner = JobRunner(Settings(_env_file=None, output_dir=sys.argv[1]))\n"
+            "arena = Arena(sys.argv[2], runner=runner)\n"
+            "print(arena.total, [v.choice for v in arena.votes], arena.leaderboard(rounds=10).votes)\n")
+    out = subprocess.run([sys.executable, "-c", code, str(runner.settings.output_dir), grid.group_id],
+                         capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip() == "2 ['right'] 1"  # a new kernel: the judged pair is not asked again
