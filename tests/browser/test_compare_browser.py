@@ -140,8 +140,7 @@ def test_compare_grid_plays_in_step_and_arena_stores_a_keyboard_vote(
     grid.get_by_role("combobox", name="View").select_option("wipe")
     divider = grid.get_by_role("slider", name="Wipe divider")
     expect(divider).to_be_visible()
-    stage = grid.locator(".sc-stage")
-    box = stage.bounding_box()
+    box = grid.locator(".sc-top video").bounding_box()  # the clips themselves, not their container
     assert box is not None
     y = box["y"] + box["height"] / 2
     page.mouse.move(box["x"] + box["width"] * 0.5, y)
@@ -154,6 +153,10 @@ def test_compare_grid_plays_in_step_and_arena_stores_a_keyboard_vote(
     assert dbox is not None and abs(dbox["x"] + dbox["width"] / 2 - (box["x"] + box["width"] * 0.2)) < 4, dbox
     clip = page.evaluate("() => document.querySelector('.sc-root .sc-top video').style.clipPath")
     assert clip.startswith("inset(0px 0px 0px 2") or clip.startswith("inset(0 0 0 2"), clip
+    # and the divider sits on the edge where clip B starts to show, in pixels
+    edge = page.evaluate("""() => { const v = document.querySelector('.sc-root .sc-top video');
+        const r = v.getBoundingClientRect(); return r.left + r.width * parseFloat(v.style.clipPath.split(' ')[3]) / 100; }""")
+    assert abs(dbox["x"] + dbox["width"] / 2 - edge) < 3, (dbox, edge)
     grid.screenshot(path=str(artifacts / "compare-wipe.png"))
     grid.get_by_role("combobox", name="Clip B").select_option(label="seed=4")  # any two of the four
     expect(grid.locator(".sc-top video")).to_have_attribute("aria-label", "seed=4")
