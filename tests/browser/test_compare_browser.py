@@ -155,7 +155,8 @@ def test_compare_grid_plays_in_step_and_arena_stores_a_keyboard_vote(
     assert clip.startswith("inset(0px 0px 0px 2") or clip.startswith("inset(0 0 0 2"), clip
     # and the divider sits on the edge where clip B starts to show, in pixels
     edge = page.evaluate("""() => { const v = document.querySelector('.sc-root .sc-top video');
-        const r = v.getBoundingClientRect(); return r.left + r.width * parseFloat(v.style.clipPath.split(' ')[3]) / 100; }""")
+        const r = v.getBoundingClientRect();
+        return r.left + r.width * parseFloat(v.style.clipPath.split(' ')[3]) / 100; }""")
     assert abs(dbox["x"] + dbox["width"] / 2 - edge) < 3, (dbox, edge)
     grid.screenshot(path=str(artifacts / "compare-wipe.png"))
     grid.get_by_role("combobox", name="Clip B").select_option(label="seed=4")  # any two of the four
