@@ -303,6 +303,7 @@ function render({ model, el }) {
     time.textContent = `${fmt(t)} / ${fmt(d)} s · frame ${Math.max(0, Math.round(t * fps - 0.5))}`;
     bPlay.disabled = clk.playing || d === 0;
     bPause.disabled = !clk.playing;
+    bPrev.disabled = bNext.disabled = seek.disabled = d === 0; // nothing to step through yet
   }
 
   function tick() {

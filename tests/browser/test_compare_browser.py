@@ -66,6 +66,10 @@ def test_compare_grid_plays_in_step_and_arena_stores_a_keyboard_vote(
     expect(grid).to_be_visible(timeout=30_000)
     # cells fill in live: progress first, then four playable clips
     expect(grid.get_by_role("progressbar").first).to_be_attached(timeout=10_000)
+    # compare() returned and the kernel is free while the cells fill (the jobs take GENERATION_TIME)
+    expect(page.locator(".jp-Notebook .jp-Cell").nth(0).locator(".jp-InputPrompt")).to_contain_text("[1]")
+    assert page.evaluate(KERNEL_IDLE) and grid.locator("video[src]").count() == 0
+    expect(grid.get_by_role("button", name="Next frame")).to_be_disabled()
     page.screenshot(path=str(artifacts / "compare-filling.png"), full_page=True)
     page.wait_for_function("""() => { const r = document.querySelector('.sc-root');
         const vs = r ? [...r.querySelectorAll('video')] : [];
