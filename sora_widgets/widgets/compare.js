@@ -162,9 +162,8 @@ function render({ model, el }) {
     c.quality.textContent = q.join(" · ");
     c.quality.hidden = q.length === 0;
     const failed = ["failed", "cancelled", "expired", "interrupted"].includes(cell.status);
-    c.wait.hidden = !!cell.src;
     c.wait.classList.toggle("sc-failed", failed);
-    c.wait.firstChild.textContent = failed ? `${cell.status}: ${cell.error || ""}` :
+    c.wait.firstChild.textContent = failed ? `${cell.status}: ${cell.error || ""}` : cell.src ? "loading…" :
       `${cell.status === "in_progress" ? "rendering" : cell.status} ${cell.progress || 0}%`;
     c.bar.setAttribute("aria-valuenow", cell.progress || 0);
     c.bar.setAttribute("aria-label", `${label} progress`);
@@ -176,6 +175,7 @@ function render({ model, el }) {
       sh.asked.set(cell.id, cell.src);
       model.send({ type: "need", ids: [cell.id] });
     }
+    c.wait.hidden = !!cell.src && c.src === cell.src; // until the bytes arrive, the cell says so
   }
 
   function useBlob(c, blob) {
@@ -202,9 +202,13 @@ function render({ model, el }) {
     const cells = model.get("cells") || [];
     const keep = new Set(cells.map((x) => x.id));
     for (const [id, c] of st.clips) {
-      if (!keep.has(id)) {
+      if (!keep.has(id)) { // the kernel dropped this clip (e.g. the arena's next pair): free its bytes
         c.video.removeAttribute("src");
         c.fig.remove();
+        const blob = sh.blobs.get(id);
+        if (blob) URL.revokeObjectURL(blob.url);
+        sh.blobs.delete(id);
+        sh.asked.delete(id);
         st.clips.delete(id);
       }
     }

@@ -189,8 +189,15 @@ def test_compare_grid_plays_in_step_and_arena_stores_a_keyboard_vote(
     arena.screenshot(path=str(artifacts / "arena.png"))
     votes = VoteStore(jupyterlab["root"] / "sora_outputs").votes()
     assert [v.choice for v in votes] == ["left"] and votes[0].left_contestant.startswith("seed=")
+    page.keyboard.press("n")  # the next pair, blind again
+    expect(arena.get_by_role("status")).to_contain_text("Pair 2 of 6", timeout=10_000)
+    expect(arena.locator(".sc-chip").first).to_have_text("A")
+    page.keyboard.press("b")
+    expect(arena.get_by_role("status")).to_contain_text("Stored: B (seed=", timeout=10_000)
+    votes = VoteStore(jupyterlab["root"] / "sora_outputs").votes()
+    assert [v.choice for v in votes] == ["left", "right"] and votes[0].pair != votes[1].pair
     run_cell(page, 2)
     expect(page.locator(".jp-Notebook .jp-Cell").nth(2).locator(".jp-OutputArea-output")).to_contain_text(
-        "votes: ['left']", timeout=10_000)
+        "votes: ['left', 'right']", timeout=10_000)
     if os.environ.get("UPDATE_README_SCREENSHOT"):
         shutil.copy(artifacts / "arena.png", REPO / "docs" / "images" / "arena.png")
