@@ -65,6 +65,9 @@ class GridPlan:
     cols: list[str]
     group_id: str = field(default_factory=lambda: f"cmp_{uuid.uuid4().hex[:12]}")
 
+    def __repr__(self) -> str:
+        return f"GridPlan({self.summary()})"
+
     @property
     def total_cost(self) -> float:
         return round(sum(c.cost for c in self.cells), 4)

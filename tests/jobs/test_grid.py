@@ -40,6 +40,7 @@ def test_axes_expand_into_rows_and_columns(fake: FakeVideos, tmp_path: Path) -> 
     assert plan.total_cost == pytest.approx(4.8)
     assert plan.cells[2].contestant == "model=sora-2-pro, seconds=4"
     assert plan.summary() == "2×2 grid (model ×2, seconds ×2); estimated $4.80"
+    assert repr(plan) == f"GridPlan({plan.summary()})"
     assert fake.requests == []  # planning sends nothing
 
 
