@@ -33,7 +33,7 @@ def run_compare(runner: JobRunner, args: CellArgs, prompt: str, *, wait: Callabl
                               hint="give it once: as an axis to vary it, as an option to fix it")
     if args.ref is not None:
         fixed["input_reference"] = args.ref
-    from ..widgets.compare import compare
+    from ..widgets.comparison import compare
 
     value = compare(prompt, runner=runner, dry_run=args.dry_run, **fixed, **axes)
     if args.dry_run:

@@ -15,11 +15,12 @@ Importing this module loads ipywidgets; the core (`sora_widgets.client`, `.jobs`
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
 from ._actions import sora_cell
-from .arena import Arena
 from .batch import BatchPanel
 from .card import JobCard
-from .compare import Compare, compare
 from .composer import Composer
 from .gallery import Gallery, GalleryItem
 from .params import Parameters
@@ -28,3 +29,10 @@ from .studio import Studio
 
 __all__ = ["Arena", "BatchPanel", "Compare", "Composer", "Gallery", "GalleryItem", "JobCard", "Parameters", "Player",
            "Studio", "compare", "sora_cell"]
+
+# Compare and Arena load anywidget (and its psygnal/importlib.metadata imports, ~0.1 s) only when used
+__getattr__, __dir__ = lazy_exports(__name__, {"Arena": "arena", "Compare": "comparison", "compare": "comparison"})
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from .arena import Arena
+    from .comparison import Compare, compare

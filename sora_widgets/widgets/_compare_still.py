@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ._style import esc
 
 if TYPE_CHECKING:
-    from .compare import Clip, Compare
+    from .comparison import Clip, Compare
 
 WIDTH = 168
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..judge import Leaderboard, VoteStore, leaderboard
-from .compare import Clip, Compare, clip_from, clip_from_row
+from .comparison import Clip, Compare, clip_from, clip_from_row
 
 if TYPE_CHECKING:
     from ..jobs import JobRunner

@@ -19,7 +19,7 @@ from ._style import button, esc, section, shorten, stylesheet
 
 if TYPE_CHECKING:
     from ..jobs import JobRunner, Ledger
-    from .compare import Compare
+    from .comparison import Compare
 
 THUMB_WIDTH = 176
 ALL_MODELS = "all models"
@@ -239,7 +239,7 @@ class Gallery(w.VBox):
 
     def compare(self, which: list[GalleryItem | int | str | Path] | None = None) -> Compare | None:
         """Open the checked tiles (or `which`) in a `Compare`: synced playback, frame steps, wipe."""
-        from .compare import Compare
+        from .comparison import Compare
 
         items = [self._item(x) for x in which] if which else [i for i in self.items if i.path in self.selected]
         if len(items) < 2:
