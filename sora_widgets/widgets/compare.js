@@ -187,6 +187,11 @@ function render({ model, el }) {
 
   function onCustom(msg, buffers) {
     if (!msg || msg.type !== "video") return;
+    if (msg.error) { // the kernel will not send this clip (too large): the cell says why
+      const c = st.clips.get(msg.id);
+      if (c) { c.wait.firstChild.textContent = msg.error; c.wait.classList.add("sc-failed"); }
+      return;
+    }
     let blob = sh.blobs.get(msg.id);
     if (!blob || blob.src !== msg.src) { // every view hears the message; the first one makes the URL
       if (!buffers || !buffers.length) return;

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_COLUMNS = 4
+#: a clip's bytes go to the browser through the widget comm and stay in its memory as a blob
+MAX_CLIP_BYTES = 200 * 10**6
 STILL_WIDTH = 168
 
 
@@ -145,6 +147,8 @@ def clip_from_row(row: dict[str, Any], label: str | None = None) -> Clip:
 class Compare(anywidget.AnyWidget):
     """Clips in a grid with one transport; see the module docstring."""
 
+    #: largest clip sent to the browser (set it per widget, e.g. `grid.max_clip_bytes = 500e6`)
+    max_clip_bytes: float = MAX_CLIP_BYTES
     _esm = HERE / "compare.js"
     _css = HERE / "compare.css"
 
@@ -306,9 +310,16 @@ class Compare(anywidget.AnyWidget):
         clip = next((c for c in self.clips if c.id == ident), None)
         if clip is None or not clip.ready or clip.path is None:
             return
-        data = clip.path.read_bytes()
         cell = self._cell(clip)
-        self.send({"type": "video", "id": ident, "src": cell["src"], "mime": "video/mp4"}, buffers=[data])
+        size = clip.path.stat().st_size
+        limit = self.max_clip_bytes
+        if size > limit:  # the browser would hold it all in memory: say so instead of stalling the page
+            self.send({"type": "video", "id": ident, "src": cell["src"],
+                       "error": f"{size / 1e6:.1f} MB is too large to play here (limit {limit / 1e6:.1f} MB); "
+                                f"open {clip.path.name} in a player"})
+            return
+        self.send({"type": "video", "id": ident, "src": cell["src"], "mime": "video/mp4"},
+                  buffers=[clip.path.read_bytes()])
 
     def set_quality(self, which: int | str, signals: dict[str, Any]) -> None:
         """Show quality signals (e.g. {"sharpness": 0.82, "flicker": 0.1}) in a clip's overlay, by index

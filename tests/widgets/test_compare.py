@@ -68,6 +68,11 @@ def test_a_view_gets_the_bytes_it_asks_for(runner: JobRunner) -> None:
     assert content["id"] == view.clips[1].id and content["src"] == view.cells[1]["src"]
     assert bytes(buffers[0]) == Path(state.path).read_bytes()
     # bytes are never a trait: the saved widget state stays small
+    small = Recording([state.path])
+    small.max_clip_bytes = 1000  # a clip too large to play inline
+    small._on_msg(small, {"type": "need", "ids": [small.clips[0].id]}, [])
+    (content, buffers), = small.sent
+    assert buffers is None and "too large to play here" in content["error"] and state.path.name in content["error"]
     assert all(not isinstance(v, (bytes, memoryview)) for cell in view.cells for v in cell.values())
 
 
