@@ -37,6 +37,7 @@ _EXPORTS: dict[str, str] = {
     "PollTimeout": "errors",
     "Prompt": "prompt",
     "Settings": "config",
+    "Signals": "quality",
     "SoraClient": "client",
     "SoraError": "errors",
     "Storyboard": "storyboard",
@@ -48,6 +49,7 @@ _EXPORTS: dict[str, str] = {
     "compare": "widgets",
     "estimate_cost": "capabilities",
     "lint": "prompt",
+    "signals": "quality",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__", "load_ipython_extension", "unload_ipython_extension"])
@@ -91,4 +93,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from .models import Video, VideoError, VideoRequest
     from .prompt import Prompt, lint
+    from .quality import Signals, signals
     from .results import GenerationResult, GenerationResults

@@ -636,6 +636,96 @@ except BudgetExceededError as exc:
     ("md", "`%sora cost` reports spend by day, backend and model (the default runner's ledger):"),
     ("code", "# NBVAL_IGNORE_OUTPUT\n%sora cost"),
     ("code", "pretend.stop()"),
+    ("md", """
+## Quality signals: which takes to watch first
+
+Twenty variations are twenty clips to watch. Generated video fails in recognisable ways, and none of
+them needs a neural network to spot: `signals(clip)` decodes a clip once, at reduced resolution, and
+returns a `Signals` object — `.flags` (codes) and `.metrics` (the numbers behind them). A clip is a
+path or a result; a result says what was asked (seconds, size, audio), so "too short" is caught too.
+Each code, with the one-line explanation that job cards and the gallery show on hover:
+"""),
+    ("code", """
+from sora_widgets import Signals, signals
+from sora_widgets.quality import CODES
+
+for code, meaning in CODES.items():
+    print(f"{code:>10}  {meaning}")
+"""),
+    ("md", """
+The embedded server renders known defects on request — a marker in the prompt such as
+`[defect: frozen]` (also `black`, `flicker`, `short`), for tests and for this tutorial. A real
+server has no such switch. One take of each:
+"""),
+    ("code", """
+broken = ["frozen", "black", "flicker", "short"]
+takes = runner.submit_many([base.with_(prompt=f"{base.prompt} [defect: {d}]", seconds=2) for d in broken],
+                           labels=broken)
+take_states = [await job for job in takes]
+for name, state in zip(broken, take_states):
+    print(f"{name:>8} -> {sorted(signals(state).flags)}")
+"""),
+    ("md", "The result is displayable: badges with the explanation on hover, and the measurements:"),
+    ("code", "signals(take_states[0])"),
+    ("md", """
+Size, frame rate and audio are judged against what was asked (a request has no frame-rate field, so
+pass `fps=` yourself); a file a browser cannot play (here re-encoded as 4:4:4 with PyAV) is
+`unplayable`:
+"""),
+    ("code", """
+import av
+
+clean = states[0]
+for asked in ({"size": "1280x720"}, {"fps": 30}, {"audio": True}):
+    print(asked, "->", sorted(signals(clean, **asked).flags))
+
+odd = Path("sora_outputs/yuv444_copy.mp4")
+with av.open(str(clean.path)) as src, av.open(str(odd), "w") as dst:
+    stream = dst.add_stream("libx264", rate=24)
+    stream.width, stream.height, stream.pix_fmt = 640, 360, "yuv444p"
+    for frame in src.decode(video=0):
+        frame.pts = None
+        for packet in stream.encode(frame.reformat(format="yuv444p")):
+            dst.mux(packet)
+    for packet in stream.encode(None):
+        dst.mux(packet)
+print("yuv444p copy ->", sorted(signals(odd).flags))
+"""),
+    ("md", """
+Across a set, `signals.batch(clips)` adds `duplicate` where two takes' sampled frames hash almost the
+same — here the same request run twice (the local server derives the same seed from it):
+"""),
+    ("code", """
+again = runner.run(grid[0][1])
+for s in signals.batch([states[0], again, states[1]]):
+    print(sorted(s.flags))
+"""),
+    ("md", """
+Across a storyboard, `signals.seams(shots)` measures the cut where consecutive shots meet against the
+largest change inside them. A shot chained from the previous shot's last frame continues smoothly; a
+different scene is a jump (`Storyboard.seams()` and the storyboard widget flag it where continuity was
+asked for):
+"""),
+    ("code", """
+from sora_widgets.media import last_frame
+
+chained = runner.run(base.with_(prompt="the lantern drifts toward the shore, slow pan", seconds=1,
+                                input_reference=last_frame(states[0].path)))
+elsewhere = runner.run(base.with_(prompt="a neon city street at night in the rain, static shot", seconds=1))
+for seam in signals.seams([states[0], chained, elsewhere]):
+    print(f"shot {seam.index} -> {seam.index + 1}:", "seam" if seam.flagged else "smooth")
+"""),
+    ("md", """
+Signals are computed in the background after every download and stored in the ledger with the job:
+job cards show a badge row, the Gallery has a **hide flagged** filter, `%sora list` has a signals
+column, and `%sora check [ID ...|--last N]` lists them with each raised code explained (duplicates
+across the checked set included; `{name}` fills in a variable). Every threshold, with the reason for its
+value, is in `sora_widgets.quality.THRESHOLDS`.
+"""),
+    ("code", """
+ids = " ".join(state.video_id for state in [*take_states, states[0], again])
+%sora check {ids}
+"""),
 ]
 
 BACKENDS: Cells = [

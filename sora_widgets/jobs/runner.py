@@ -28,6 +28,7 @@ from ..errors import GenerationFailed, InvalidRequestError, PollInterrupted, Sor
 from ..models import Video, VideoRequest
 from .budget import Budget
 from .ledger import Ledger
+from .quality import QualityChecks, checks_for
 from .state import DOWNLOADING, INTERRUPTED, SUBMITTING, UNKNOWN, Job, JobState, Listener
 
 OPS = ("create", "remix", "edit", "extend")
@@ -80,6 +81,11 @@ class JobRunner:
     def client(self) -> SoraClient:
         """A blocking client with the same settings (for one-off calls: list, delete, download)."""
         return self._sync
+
+    @property
+    def quality(self) -> QualityChecks:
+        """Quality signals of finished jobs (computed in the background, stored in the ledger)."""
+        return checks_for(self.ledger)
 
     def on_job(self, listener: Listener) -> None:
         """Observe every job this runner starts (the gallery and batch panels use this)."""
@@ -330,8 +336,11 @@ class JobRunner:
     async def _download(self, client: AsyncSoraClient, job: Job, video: Video) -> JobState:
         self._update(job, status=DOWNLOADING, video=video, progress=100)
         sink, thumb = await client.fetch(video.id)
-        return self._finish(job, status="completed", video=video, path=sink.target, thumbnail=thumb,
-                            sha256=sink.sha256, actual_cost=video.cost)
+        state = self._finish(job, status="completed", video=video, path=sink.target, thumbnail=thumb,
+                             sha256=sink.sha256, actual_cost=video.cost)
+        if state.ok:  # quality signals on a background thread: cards and %sora list find them stored
+            self.quality.check(state)
+        return state
 
     def _finish(self, job: Job, **changes: Any) -> JobState:
         state = self._update(job, finished_at=time.time(), **changes)

@@ -1,5 +1,5 @@
-"""`%sora SUBCOMMAND`: help, status, list, download, resume, cancel, gallery, studio, cost, models,
-config, lint. Each returns something displayable (or None) and raises one-line errors."""
+"""`%sora SUBCOMMAND`: help, status, list, check, download, resume, cancel, gallery, studio, cost,
+models, config, lint. Each returns something displayable (or None) and raises one-line errors."""
 
 from __future__ import annotations
 
@@ -89,11 +89,19 @@ class Commands:
                          ["id", "status", "model", "size", "s", "prompt"], rows)
         all_rows = self._ledger_rows()
         shown = all_rows[-count:][::-1]
+        flags = {k: " ".join(s.codes) or "ok" for k, s in self.runner.quality.stored().items()}
         rows = [[r.get("video_id") or r["key"], r["status"], r.get("model") or "", _req(r, "size"),
-                 _req(r, "seconds"), f"${_cost(r):.2f}", _rel(r.get("path")), _short(r.get("prompt") or "")]
+                 _req(r, "seconds"), f"${_cost(r):.2f}", flags.get(r["key"], ""), _rel(r.get("path")),
+                 _short(r.get("prompt") or "")]
                 for r in shown]
         return Table(f"ledger: {len(shown)} of {len(all_rows)} jobs, newest first",
-                     ["id", "status", "model", "size", "s", "cost", "file", "prompt"], rows)
+                     ["id", "status", "model", "size", "s", "cost", "signals", "file", "prompt"], rows,
+                     "signals: quality flags of finished videos (%sora check explains them)" if flags else "")
+
+    def cmd_check(self, rest: str) -> Any:
+        from .check import check
+
+        return check(self.runner, rest)
 
     def cmd_download(self, rest: str) -> Any:
         raw, positional = _scan_out(rest)

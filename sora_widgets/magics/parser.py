@@ -335,6 +335,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "help": ("%sora help", "this reference"),
     "status": ("%sora status [ID]", "jobs of this session, or one job by video id / job key"),
     "list": ("%sora list [N] [--server]", "the last N jobs in the ledger (or the server's videos)"),
+    "check": ("%sora check [ID ...|--last N]", "quality signals of finished videos: frozen, black, flicker, "
+              "duration, size, fps, audio, unplayable, duplicate"),
     "download": ("%sora download ID [-o PATH]", "download a finished video (and its poster)"),
     "resume": ("%sora resume", "re-attach to unfinished jobs (after an interrupt or a restart) and wait"),
     "cancel": ("%sora cancel ID", "stop a running job of this session"),

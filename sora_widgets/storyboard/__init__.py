@@ -28,6 +28,7 @@ __all__ = [
     "Production",
     "RunHandle",
     "Shot",
+    "ShotSeam",
     "ShotStatus",
     "StitchResult",
     "Storyboard",
@@ -40,6 +41,7 @@ __all__ = [
 _LAZY = {
     "Production": "run",
     "RunHandle": "_status",
+    "ShotSeam": "_status",
     "ShotStatus": "_status",
     "StoryboardInterrupted": "_status",
     "StitchResult": "stitch",
@@ -52,7 +54,7 @@ __getattr__, __dir__ = lazy_exports(__name__, _LAZY)
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ._status import RunHandle, ShotStatus, StoryboardInterrupted
+    from ._status import RunHandle, ShotSeam, ShotStatus, StoryboardInterrupted
     from .run import Production
     from .stitch import StitchResult, stitch
     from .widget import StoryboardWidget

@@ -28,7 +28,7 @@ from . import _weave
 if TYPE_CHECKING:
     from ..capabilities import ModelCapabilities
     from ..jobs import JobRunner
-    from ._status import RunHandle, ShotStatus
+    from ._status import RunHandle, ShotSeam, ShotStatus
     from .run import Production
     from .stitch import StitchResult
     from .widget import StoryboardWidget
@@ -338,6 +338,11 @@ class Storyboard(BaseModel):
 
     def status(self) -> list[ShotStatus]:
         return self.production().status()
+
+    def seams(self) -> list[ShotSeam]:
+        """The cut into every shot from the one before (quality signals): `flagged` where a `chain`
+        shot visibly jumps from its predecessor's last frame."""
+        return self.production().seams()
 
     @classmethod
     def load(cls, group_id: str, runner: JobRunner | None = None) -> Storyboard:

@@ -17,6 +17,7 @@ image) and the last stitch, so `load(group_id)` in a new kernel picks everything
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 import time
@@ -27,11 +28,12 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ConfigurationError, InvalidRequestError, SoraError, UnsupportedFeatureError
 from ..jobs.ledger import RESUMABLE
 from ..jobs.state import Job, JobState
-from ._status import RunHandle, ShotStatus, Take
+from ._status import RunHandle, ShotSeam, ShotStatus, Take
 
 if TYPE_CHECKING:
     from ..jobs import JobRunner, Ledger
     from ..models import VideoRequest
+    from ..quality import Signals
     from .model import Storyboard
     from .stitch import StitchResult
 
@@ -361,6 +363,32 @@ class Production:
             }
             path = self.last_stitch["path"] if self.last_stitch else None
             self.ledger.save_group(self.board.id, GROUP_KIND, data, path)
+
+    # -- quality ------------------------------------------------------------------------------
+    def signals(self) -> dict[str, Signals | None]:
+        """Quality signals of each shot's current take, by shot id (stored with the job, or computed
+        now and stored; blocking)."""
+        out: dict[str, Signals | None] = {}
+        for status in self.status():
+            row = self.ledger.get(status.key) if status.ok and status.key else None
+            if row is not None:
+                out[status.shot_id] = self.runner.quality.check_now(row)
+        return out
+
+    def seams(self) -> list[ShotSeam]:
+        """The cut into every shot from the previous one, where both have a take (decodes them once;
+        see `quality.signals.seams`). A jump into a `chain` shot is a seam to fix; into an
+        `independent` shot it is an ordinary cut; an `extend` shot contains its predecessor."""
+        from ..quality import signals
+
+        statuses = self.status()
+        out = []
+        for prev, cur in itertools.pairwise(statuses):
+            if prev.ok and cur.ok and cur.continuity != "extend":
+                assert prev.path is not None and cur.path is not None
+                [seam] = signals.seams([prev.path, cur.path])
+                out.append(ShotSeam(cur.index, cur.continuity, seam))
+        return out
 
     # -- stitching ----------------------------------------------------------------------------
     def stitch_inputs(self) -> list[ShotStatus]:
