@@ -893,7 +893,8 @@ its progress and fills in when its clip is ready, while the kernel stays free.
 The widget plays all clips under **one clock**: *Play all*, *Pause all*, one *Seek all* bar, *Speed*,
 loop, and *Previous / Next frame* at the clips' real frame rate. Keys (click the widget first):
 `space` play/pause, `←` `→` one frame, `[` `]` speed. Each clip carries an overlay with its model,
-seed, parameters, cost and time taken. With two or more clips, the *View* menu offers an **A|B wipe**
+seed, parameters, cost and time taken, and its quality signals once the background check has run
+(`signals ok`, or the flags such as `frozen`; hover for the reasons). With two or more clips, the *View* menu offers an **A|B wipe**
 (drag the divider) and a **difference** view that shows only what changed.
 
 (In your own notebook, just display `grid` while it fills. Here we wait, so the saved notebook keeps

@@ -158,9 +158,13 @@ function render({ model, el }) {
     c.chip.textContent = blind ? letter : label;
     const meta = blind ? [] : Object.values(cell.meta || {});
     c.details.textContent = meta.join(" · ");
-    const q = blind ? [] : Object.entries(cell.quality || {}).map(([k, v]) => `${k} ${typeof v === "number" ? v.toFixed(2) : v}`);
+    const quality = cell.quality || {};
+    const q = blind ? [] : Object.entries(quality).filter(([k]) => !k.startsWith("_"))
+      .map(([k, v]) => `${k} ${typeof v === "number" ? v.toFixed(2) : v}`);
     c.quality.textContent = q.join(" · ");
     c.quality.hidden = q.length === 0;
+    c.quality.classList.toggle("sc-flagged", quality._ok === false);
+    c.fig.title = blind ? "" : quality._why || ""; // why each flag was raised, on hover
     const failed = ["failed", "cancelled", "expired", "interrupted"].includes(cell.status);
     c.wait.classList.toggle("sc-failed", failed);
     c.wait.firstChild.textContent = failed ? `${cell.status}: ${cell.error || ""}` : cell.src ? "loading…" :

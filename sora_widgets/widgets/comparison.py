@@ -69,7 +69,8 @@ class Clip:
         self.prompt = req.prompt
         self.meta = _meta(req.model, req.seed, req.seconds, req.size or req.resolution, state.cost,
                           (state.finished_at - (state.submitted_at or state.created_at)) if state.finished_at else None)
-        self.quality = dict(getattr(state, "quality", None) or {})
+        if getattr(state, "quality", None):
+            self.quality = dict(state.quality)  # type: ignore[attr-defined]
         if state.ok and state.path is not None:
             self.path, self.thumbnail = Path(state.path), state.thumbnail
 
@@ -198,6 +199,11 @@ class Compare(anywidget.AnyWidget):
         #: the ledger group of a compare() grid (`%sora arena GROUP`, `Arena(group_id)`)
         self.group_id: str | None = None
         self._push_pending = False
+        self._ledger = ledger
+        self._quality_asked: set[str] = set()
+        for clip in self.clips:
+            if clip.job is None and clip.ready and not clip.quality:
+                self._known_quality(clip)
         self._unsubscribe = [c.job.observe(self._observer(c)) for c in self.clips if c.job is not None]
         self.on_msg(self._on_msg)
         self._push()
@@ -284,11 +290,48 @@ class Compare(anywidget.AnyWidget):
 
     def _on_state(self, clip: Clip, state: JobState) -> None:
         clip.update_from(state)
+        if state.ok:
+            self._watch_quality(clip, state)
         with self._lock:  # coalesce: many job updates in a burst become one push to the front end
             if self._push_pending:
                 return
             self._push_pending = True
         self._hop.call(self._flush)
+
+    # -- quality signals, when present (jobs.quality computes them after each download) ---------------
+    def _watch_quality(self, clip: Clip, state: JobState) -> None:
+        """Wait for the background check the runner started when the file arrived (or find it stored);
+        the overlay fills in when it is done. Nothing is decoded on the kernel's thread."""
+        if clip.quality or clip.id in self._quality_asked or self._ledger is None:
+            return
+        self._quality_asked.add(clip.id)
+        from ..jobs.quality import checks_for
+
+        try:
+            future = checks_for(self._ledger).check(state)
+        except Exception:  # the grid works without signals
+            return
+        future.add_done_callback(lambda f: self._hop.call(self._set_signals, clip, f))
+
+    def _set_signals(self, clip: Clip, future: Any) -> None:
+        try:
+            found = future.result()
+        except Exception:
+            return
+        if found is not None:
+            clip.quality = quality_summary(found)
+            self._push()
+
+    def _known_quality(self, clip: Clip) -> None:
+        """A finished file's signals if some process already measured them (never decodes)."""
+        from ..jobs.quality import known_signals
+
+        try:
+            found = known_signals(clip.path, self._ledger)
+        except Exception:
+            return
+        if found is not None:
+            clip.quality = quality_summary(found)
 
     def _flush(self) -> None:
         with self._lock:
@@ -391,6 +434,13 @@ class Compare(anywidget.AnyWidget):
         for unsubscribe in getattr(self, "_unsubscribe", ()):  # also when __init__ failed half-way
             unsubscribe()
         super().close()
+
+
+def quality_summary(found: Any) -> dict[str, Any]:
+    """Quality signals as the overlay shows them: "signals ok", or the flags ("signals frozen, black");
+    `_ok` and `_why` (one line per flag) style the line and give it a tooltip."""
+    codes = list(found.codes)
+    return {"signals": ", ".join(codes) if codes else "ok", "_ok": not codes, "_why": "\n".join(found.reasons())}
 
 
 def _default_width(n: int) -> int:

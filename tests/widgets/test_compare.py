@@ -44,10 +44,25 @@ def test_compare_returns_at_once_and_fills_in_live(runner: JobRunner) -> None:
     cell = grid.cells[0]
     assert cell["status"] == "completed" and cell["fps"] == 24.0 and cell["duration"] == pytest.approx(1.0)
     assert cell["meta"]["model"] == "animatic" and cell["meta"]["seed"] == "seed 1" and "took" in cell["meta"]
-    assert cell["src"] and len(grid.results) == 4 and cell["quality"] == {}
-    grid.set_quality(1, {"sharpness": 0.82})  # the overlay's slot for quality signals
-    assert grid.cells[1]["quality"] == {"sharpness": 0.82} and grid.cells[0]["quality"] == {}
+    assert cell["src"] and len(grid.results) == 4
+    grid.set_quality(1, {"sharpness": 0.82})  # the overlay's slot for any signal
+    assert grid.cells[1]["quality"] == {"sharpness": 0.82}
     assert repr(grid) == "Compare(4 clips: 4 ready)"
+
+
+def test_quality_signals_fill_the_overlays_when_present(runner: JobRunner) -> None:
+    grid = compare("a paper boat", runner=runner, model="animatic", seconds=1, size="320x180",
+                   prompts=["a paper boat on a pond", "a paper boat on a pond [defect: frozen]"]).wait(60)
+    deadline = time.monotonic() + 30  # the runner checks each file in the background after its download
+    while any(not c["quality"] for c in grid.cells) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    ok, frozen = grid.cells
+    assert ok["quality"]["signals"] == "ok" and ok["quality"]["_ok"] is True
+    assert frozen["quality"]["signals"] == "frozen" and frozen["quality"]["_ok"] is False
+    assert "frozen:" in frozen["quality"]["_why"]
+    # a Compare of the finished files later (another widget) finds them stored, without decoding again
+    again = Compare([r.path for r in grid.results], runner=runner)
+    assert [c["quality"].get("signals") for c in again.cells] == ["ok", "frozen"]
 
 
 def test_a_failed_clip_is_one_line_in_its_cell_and_the_others_fill(runner: JobRunner) -> None:
