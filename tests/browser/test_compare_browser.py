@@ -76,6 +76,8 @@ def test_compare_grid_plays_in_step_and_arena_stores_a_keyboard_vote(
         return vs.length === 4 && vs.every(v => v.readyState >= 2 && v.duration > 0); }""", timeout=60_000)
     for label in ("seed=1", "seed=2", "seed=3", "seed=4"):
         expect(grid.locator(f'video[aria-label="{label}"]')).to_have_count(1)  # each clip named by its label
+    expect(grid.locator(".sc-details").first).to_contain_text("animatic · seed 1 · 3 s · 320x180 · $0.00 · took")
+    expect(grid.locator(".sc-quality")).to_have_text(["signals ok"] * 4, timeout=30_000)  # checked in the background
 
     # play all: every clip runs, and they stay within a frame of each other while playing
     grid.get_by_role("button", name="Play all").click()
