@@ -146,13 +146,16 @@ class Leaderboard:
         esc = html.escape
         if not self.rows:
             return f"<div><b>Leaderboard</b> {esc(self.title)}: no votes yet</div>"
+        pad = "padding:2px 10px;text-align:right;line-height:18px"  # 22 px rows, as the chart's
         cells = "".join(
-            f"<tr><td>{r.rank}</td><td style='text-align:left'>{esc(r.contestant)}</td><td><b>{r.rating:.0f}</b></td>"
-            f"<td>{r.low:.0f}–{r.high:.0f}</td><td>{r.wins:g}-{r.ties}-{r.losses:g}</td></tr>" for r in self.rows)
+            f"<tr><td style='{pad}'>{r.rank}</td><td style='{pad};text-align:left'>{esc(r.contestant)}</td>"
+            f"<td style='{pad}'><b>{r.rating:.0f}</b></td><td style='{pad}'>{r.low:.0f}–{r.high:.0f}</td>"
+            f"<td style='{pad}'>{r.wins:g}-{r.ties}-{r.losses:g}</td></tr>" for r in self.rows)
+        heads = "".join(f"<th style='{pad}{';text-align:left' if h == 'contestant' else ''}'>{h}</th>"
+                        for h in ("#", "contestant", "rating", "95% interval", "W-T-L"))
         table = ("<table style='border-collapse:collapse;font-size:12.5px' class='sora-leaderboard'>"
-                 "<thead><tr><th>#</th><th style='text-align:left'>contestant</th><th>rating</th>"
-                 f"<th>95% interval</th><th>W-T-L</th></tr></thead><tbody>{cells}</tbody></table>")
-        chart = f"<div style='padding-top:22px'>{self._chart()}</div>"
+                 f"<thead><tr>{heads}</tr></thead><tbody>{cells}</tbody></table>")
+        chart = f"<div style='padding-top:22px'>{self._chart(bar=22)}</div>"
         note = (f"<div style='font-size:11px;color:#777'>Bradley-Terry, {self.votes} votes, intervals from "
                 f"{self.rounds} bootstrap resamples</div>")
         return (f"<div><div style='font-weight:600'>Leaderboard {esc(self.title)}</div>"

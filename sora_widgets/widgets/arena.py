@@ -92,6 +92,7 @@ class Arena(Compare):
         prompts = sorted({c.prompt for c in clips})
         about = prompts[0] if len(prompts) == 1 else f"{len(prompts)} prompts"
         about = about if len(about) <= 80 else about[:78] + "…"
+        self.about = about
         super().__init__([], title=f"Blind A/B · {about}", width=width, columns=2, runner=runner)
         self.blind = True
         self.voting = True
@@ -165,7 +166,7 @@ class Arena(Compare):
 
     def leaderboard(self, *, rounds: int = 200, seed: int = 0) -> Leaderboard:
         """Bradley-Terry ratings of this arena's contestants with bootstrap 95% intervals."""
-        return leaderboard(self.votes, title=self.name, rounds=rounds, seed=seed)
+        return leaderboard(self.votes, title=self.about, rounds=rounds, seed=seed)
 
     def export_csv(self, votes_path: str | Path, ratings_path: str | Path | None = None) -> list[Path]:
         """Write the votes (and the ratings) as CSV; returns the paths written."""
