@@ -220,6 +220,35 @@ def estimate_cost(request: VideoRequest, caps: BackendCapabilities, variations: 
     seconds = request.seconds or mc.seconds_default
     if mc.price_per_video is not None:
         return round(mc.price_per_video * variations, 4)
-    key = request.size or request.resolution or ""
-    rate = mc.price_per_second.get(key, mc.price_per_second.get("*", 0.0))
+    rate = rate_per_second(mc, request.size, request.resolution)
     return round(rate * seconds * variations, 4)
+
+
+def rate_per_second(mc: ModelCapabilities, size: str | None, resolution: str | None) -> float:
+    """USD per second for a job of `size` or `resolution` on `mc` (0.0 when unpriced).
+
+    Keys are sizes ("1280x720"), resolutions ("1080p", "4K") or "*" (any other). A size also finds
+    its resolution's price (1920x1080 -> "1080p"), so a 1080p job never falls back to a cheaper
+    base rate; when neither is known the dearest rate is used, so a budget check errs on the safe side.
+    """
+    prices = mc.price_per_second
+    if not prices:
+        return 0.0
+    for key in (size, resolution, resolution.lower() if resolution else None, *_tiers(size)):
+        if key and key in prices:
+            return prices[key]
+    if size or resolution:
+        return prices.get("*", max(prices.values()))
+    return max(prices.values())
+
+
+def _tiers(size: str | None) -> tuple[str, ...]:
+    """The resolution names a size goes by: 1920x1080 -> ("1080p",), 3840x2160 -> ("2160p", "4K")."""
+    if not size:
+        return ()
+    try:
+        short = min(parse_size(size))
+    except ValueError:
+        return ()
+    named = {1440: "2K", 2160: "4K", 4320: "8K"}
+    return (f"{short}p", named[short]) if short in named else (f"{short}p",)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._base_client import AtomicDownload, ClientCore, ProgressCallback
+from ._base_client import AtomicDownload, ClientCore, ProgressCallback, checked_content
 from .backends import WireRequest
 from .capabilities import BackendCapabilities, require_feature
 from .errors import GenerationFailed, PollInterrupted, PollTimeout, SoraError
@@ -78,6 +78,8 @@ class SoraClient(ClientCore):
                     return response
                 body = response.read()
                 response.close()
+                if self.backend.result_in_error(wire, response.status_code, body):
+                    return response  # e.g. vLLM-Omni: a failed job's Video under its error status
                 delay = self.retry_delay(attempt, response)
                 if delay is None:
                     raise self.status_error(response, body)
@@ -92,7 +94,13 @@ class SoraClient(ClientCore):
         """What the backend offers (fetched once for backends with a model catalog)."""
         wire = self.backend.models_request()
         if wire is not None and not self._caps_loaded:
-            self.backend.set_capabilities(self.backend.parse_models(self._json(wire)))
+            try:
+                data = self._json(wire)
+            except SoraError:
+                if not wire.optional:
+                    raise
+                data = None  # a server without the route keeps its built-in capabilities
+            self.backend.set_capabilities(self.backend.parse_models(data))
             self._caps_loaded = True
         return self.capabilities
 
@@ -153,7 +161,7 @@ class SoraClient(ClientCore):
     def download_content(self, video_id: str, variant: str = "video", *, index: int = 0) -> bytes:
         """The bytes of a finished job; `index` picks one output where a backend makes several."""
         self.target_path(video_id, None, variant)  # validates the variant
-        return self._send(self.backend.content(video_id, variant, index)).content
+        return checked_content(variant, self._send(self.backend.content(video_id, variant, index)).content)
 
     def download(self, video_id: str, path: str | Path | None = None, *, variant: str = "video") -> Path:
         """Stream to a temp file beside `path`, verify, rename atomically. Returns the path."""
@@ -300,6 +308,8 @@ class AsyncSoraClient(ClientCore):
                     return response
                 body = await response.aread()
                 await response.aclose()
+                if self.backend.result_in_error(wire, response.status_code, body):
+                    return response  # e.g. vLLM-Omni: a failed job's Video under its error status
                 delay = self.retry_delay(attempt, response)
                 if delay is None:
                     raise self.status_error(response, body)
@@ -312,7 +322,13 @@ class AsyncSoraClient(ClientCore):
     async def models(self) -> BackendCapabilities:
         wire = self.backend.models_request()
         if wire is not None and not self._caps_loaded:
-            self.backend.set_capabilities(self.backend.parse_models(await self._json(wire)))
+            try:
+                data = await self._json(wire)
+            except SoraError:
+                if not wire.optional:
+                    raise
+                data = None
+            self.backend.set_capabilities(self.backend.parse_models(data))
             self._caps_loaded = True
         return self.capabilities
 
@@ -367,7 +383,7 @@ class AsyncSoraClient(ClientCore):
 
     async def download_content(self, video_id: str, variant: str = "video", *, index: int = 0) -> bytes:
         self.target_path(video_id, None, variant)
-        return (await self._send(self.backend.content(video_id, variant, index))).content
+        return checked_content(variant, (await self._send(self.backend.content(video_id, variant, index))).content)
 
     async def download(self, video_id: str, path: str | Path | None = None, *, variant: str = "video") -> Path:
         return (await self._download(video_id, path, variant)).target

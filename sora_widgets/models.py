@@ -198,6 +198,12 @@ class VideoError(BaseModel):
     code: str | None = None
     message: str = ""
 
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code(cls, v: Any) -> Any:
+        # vLLM-Omni reports the HTTP status as an integer code (`"code": 500`); keep it as text
+        return str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+
 
 class Video(BaseModel):
     """A generation job as reported by a backend. Unknown keys and statuses are kept, not rejected."""
@@ -274,6 +280,9 @@ class DeletedVideo(BaseModel):
     id: str
     object: str = "video.deleted"
     deleted: bool = True
+    #: whether the server also stopped rendering (None: unknown). SGLang and FastVideo only drop
+    #: the record and keep rendering; vLLM-Omni aborts a running job first.
+    stopped: bool | None = None
 
 
 class Character(BaseModel):

@@ -744,8 +744,30 @@ What a backend cannot do (remix on OpenRouter, extend on SGLang, …) is refused
 naming the backends that can. This notebook runs entirely offline unless `OPENROUTER_API_KEY` is set.
 """),
     ("code", """
-from sora_widgets.backends.describe import backends_table, capability_table
+from sora_widgets.backends.describe import backends_table, capability_table, dialect_table
 print(backends_table())
+"""),
+    ("md", """
+## What each server really does
+
+The dialects were read from each server's source, and the client acts on the same table this cell
+prints (the README shows it too):
+
+- **variants** — only vLLM-Omni's, SGLang's and LiteLLM's MP4 exists there. SGLang reads `variant` as an
+  output *index*, LiteLLM's proxy drops it and answers the MP4 anyway; so a thumbnail request is refused
+  before sending, and every download is checked (an MP4 must start with an `ftyp` box, a thumbnail must be
+  an image) so wrong bytes are never saved under a name.
+- **delete** — vLLM-Omni aborts the render; SGLang and FastVideo only forget the record while the GPU keeps
+  rendering (`client.delete()` answers `stopped=False` there, never a false "stopped"); LiteLLM has no
+  delete and, for a self-hosted upstream, no list.
+- **failed jobs** — vLLM-Omni answers a failed job's poll with an HTTP error status *and* the Video (an
+  integer `error.code`); the client reads it as a `failed` job with its message, not as an error to retry.
+- **model names** — the compatible servers list what they serve at `GET /v1/models`; the widgets offer
+  those names, and a name vLLM-Omni does not serve (it would answer "Model mismatch") is refused first.
+"""),
+    ("code", """
+from IPython.display import Markdown
+Markdown(dialect_table(markdown=True))
 """),
     ("md", """
 ## Choosing a backend
@@ -816,7 +838,7 @@ SAMPLE = {"data": [
     {"id": "google/veo-3.1", "name": "Veo 3.1", "supported_durations": [4, 6, 8],
      "supported_resolutions": ["720p", "1080p"], "supported_aspect_ratios": ["16:9", "9:16"],
      "supported_frame_images": ["first_frame", "last_frame"], "generate_audio": True, "seed": True,
-     "pricing_skus": {"duration_seconds_720p": "0.40", "duration_seconds_1080p": "0.40"}},
+     "pricing_skus": {"per-video-second": "0.40", "per-video-second-1080p": "0.60"}},
     {"id": "alibaba/wan-2.6", "name": "Wan 2.6", "supported_durations": [5, 10],
      "supported_resolutions": ["480p", "720p"], "supported_aspect_ratios": ["16:9", "9:16", "1:1"],
      "supported_frame_images": ["first_frame"], "generate_audio": False, "seed": True,
@@ -844,6 +866,17 @@ except ValueError as exc:
 ok = resolve(VideoRequest(prompt="a fox in the snow", model="alibaba/wan-2.6", seconds=5, resolution="720p",
                           aspect_ratio="16:9"), caps)
 print(ok.seconds, ok.resolution, ok.aspect_ratio, f"estimated ${estimate_cost(ok, caps):.2f}")
+"""),
+    ("md", """
+Prices come from the catalog's SKUs, per resolution: a 1080p job is estimated at the 1080p SKU. The
+estimate is what a budget reserves; when the job completes, OpenRouter's `usage.cost` becomes its actual
+cost in the ledger, on the card and in `%sora cost`, and the budget keeps that instead of the estimate.
+"""),
+    ("code", """
+if not os.environ.get("OPENROUTER_API_KEY"):
+    for resolution in ("720p", "1080p"):
+        veo = resolve(VideoRequest(prompt="a fox", model="google/veo-3.1", seconds=8, resolution=resolution), caps)
+        print(resolution, f"${estimate_cost(veo, caps):.2f}")
 """),
     ("md", "And a feature the backend lacks is refused before anything is sent:"),
     ("code", """

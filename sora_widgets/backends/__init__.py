@@ -4,9 +4,11 @@ Kinds (the `kind` of a profile, `SORA_BACKEND`, or `SORA_DIALECT` for an OpenAI-
 
     local       the embedded offline server (default)
     openai      the frozen OpenAI Videos contract; also the dialect of any unknown /v1/videos server
-    vllm-omni   vLLM-Omni (multipart, width/height/num_frames/fps/seed/negative_prompt)
-    sglang      SGLang diffusion; `fastvideo` is the same dialect (integer seconds, {"detail"} errors)
-    litellm     a LiteLLM proxy (x-litellm-api-key, provider-encoded ids, no delete)
+    vllm-omni   vLLM-Omni (multipart only, served model name enforced, failed jobs under an error status)
+    sglang      SGLang diffusion; `fastvideo` is the same dialect (integer seconds, variant = output index)
+    litellm     a LiteLLM proxy (x-litellm-api-key, provider-encoded ids, no list/delete, MP4 only)
+
+`dialect_table()` says what each really does (the README's table is generated from it).
     openrouter  OpenRouter's own video API (catalog with durations and prices, no list/delete)
 """
 
@@ -110,6 +112,8 @@ from .describe import (  # noqa: E402 - describe reads the registry above
     capability_rows,
     capability_table,
     describe_backends,
+    dialect_rows,
+    dialect_table,
     render_table,
 )
 
@@ -132,6 +136,8 @@ __all__ = [
     "capability_rows",
     "capability_table",
     "describe_backends",
+    "dialect_rows",
+    "dialect_table",
     "make_backend",
     "register",
     "render_table",

@@ -204,6 +204,49 @@ def backends_table(rows: Iterable[Mapping[str, Any]] | None = None) -> str:
     return render_table(shown, BACKEND_COLUMNS)
 
 
+# -- dialects ---------------------------------------------------------------------------------
+_DELETE_TEXT = {True: "stops the render", False: "forgets it; the render goes on", None: "not documented"}
+#: what users ask of a backend, in the order the table shows it
+DIALECT_COLUMNS = ("backend", "create body", "seconds", "variants", "list", "delete", "remix, edit, extend",
+                   "failed job", "model names")
+
+
+def dialect_rows() -> list[dict[str, str]]:
+    """One row per backend kind: what the server really does, read from the adapters' own data
+    (`operations`, `variants`, `delete_stops_render`, ...), so docs and code cannot disagree."""
+    from . import ALIASES, BACKENDS
+
+    rows = []
+    for kind, cls in BACKENDS.items():
+        backend = cls()
+        ops = cls.operations
+        aliases = sorted(a for a, k in ALIASES.items() if k == kind and "-" not in a and "_" not in a)
+        follow = [op for op in FEATURES[:3] if op in ops and backend.capabilities.offering(op)]
+        rows.append({
+            "backend": f"`{kind}`" + (f" ({', '.join(aliases)})" if aliases else ""),
+            "create body": cls.body_encoding,
+            "seconds": "integer" if isinstance(backend.seconds_value(4), int) else "string",
+            "variants": ", ".join(cls.variants),
+            "list": "yes" if "list" in ops else "no",
+            "delete": _DELETE_TEXT[cls.delete_stops_render] if "delete" in ops else "no",
+            "remix, edit, extend": ", ".join(follow) or "no",
+            "failed job": cls.failure_report,
+            "model names": cls.model_names,
+        })
+    return rows
+
+
+def dialect_table(*, markdown: bool = False) -> str:
+    """`dialect_rows()` as a plain-text table, or as the Markdown table in the README."""
+    rows = dialect_rows()
+    if not markdown:
+        plain = [{k.replace(", ", "/"): v.replace("`", "") for k, v in row.items()} for row in rows]
+        return render_table(plain, [c.replace(", ", "/") for c in DIALECT_COLUMNS])
+    lines = ["| " + " | ".join(DIALECT_COLUMNS) + " |", "|" + "---|" * len(DIALECT_COLUMNS)]
+    lines += ["| " + " | ".join(row[c] for c in DIALECT_COLUMNS) + " |" for row in rows]
+    return "\n".join(lines)
+
+
 # -- rendering --------------------------------------------------------------------------------
 def render_table(rows: Sequence[Mapping[str, Any]], columns: Mapping[str, Formatter] | Sequence[str]) -> str:
     """A plain-text table: a header, a rule, one line per row; cells are cut at 48 characters."""

@@ -159,7 +159,7 @@ async def test_failed_job_error_string(make, server: ScriptedServer) -> None:
 @pytest.mark.parametrize("operation", ["list", "delete", "remix", "edit", "extend"])
 async def test_missing_operations_refused_before_sending(make, server: ScriptedServer, operation: str) -> None:
     client = make("openrouter")
-    offered = {"list": "local, openai, vllm-omni, sglang, litellm", "delete": "local, openai, vllm-omni, sglang",
+    offered = {"list": "local, openai, vllm-omni, sglang", "delete": "local, openai, vllm-omni, sglang",
                "remix": "local, openai, litellm"}.get(operation, "local, openai, litellm")
     with pytest.raises(UnsupportedFeatureError) as info:
         if operation == "list":
