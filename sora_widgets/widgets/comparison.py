@@ -67,7 +67,7 @@ class Clip:
         self.status, self.progress, self.error = state.status, state.progress, state.error
         req = state.request
         self.prompt = req.prompt
-        self.meta = _meta(req.model, req.seed, req.seconds, req.size or req.resolution, state.cost,
+        self.meta = _meta(req.summary(), state.cost,
                           (state.finished_at - (state.submitted_at or state.created_at)) if state.finished_at else None)
         if getattr(state, "quality", None):
             self.quality = dict(state.quality)  # type: ignore[attr-defined]
@@ -79,10 +79,19 @@ class Clip:
         return self.path is not None and self.path.is_file() and self.status == "completed"
 
 
-def _meta(model: Any, seed: Any, seconds: Any, size: Any, cost: float | None, took: float | None) -> dict[str, Any]:
-    # values read on their own in an overlay: "animatic · seed 3 · 4 s · 320x180 · $0.00 · took 7.5 s"
-    out = {"model": model, "seed": f"seed {seed}" if seed is not None else None,
-           "seconds": f"{seconds} s" if seconds else None, "size": size,
+def _meta(req: dict[str, Any], cost: float | None, took: float | None) -> dict[str, Any]:
+    """The overlay's details from a request summary (`VideoRequest.summary()`, a ledger row's request):
+    values that read on their own, "animatic · seed 3 · 4 s · 320x180 · avoid text · $0.00 · took 7.5 s"."""
+    seconds, seed, audio = req.get("seconds"), req.get("seed"), req.get("audio")
+    shape = req.get("size") or " ".join(str(req[k]) for k in ("resolution", "aspect_ratio") if req.get(k))
+    ref = req.get("input_reference")
+    out = {"model": req.get("model"), "seed": f"seed {seed}" if seed is not None else None,
+           "seconds": f"{seconds} s" if seconds else None, "size": shape,
+           "avoid": f"avoid {req['negative_prompt']}" if req.get("negative_prompt") else None,
+           "ref": f"ref {ref}" if ref else None,
+           "fit": f"fit {req['fit']}" if ref and req.get("fit") not in (None, "cover") else None,
+           "audio": None if audio is None else f"audio {'on' if audio else 'off'}",
+           **{k: f"{k} {v}" for k, v in (req.get("extras") or {}).items()},
            "cost": f"${cost:.2f}" if cost is not None else None,
            "took": f"took {took:.1f} s" if took is not None else None}
     return {k: v for k, v in out.items() if v not in (None, "")}
@@ -115,12 +124,13 @@ def clip_from(item: Any, index: int, ledger: Any = None) -> Clip:
     if isinstance(item, GenerationResult):
         req = item.request
         return Clip(id=item.id, label=item.id, path=Path(item.path), thumbnail=item.thumbnail, prompt=req.prompt,
-                    meta=_meta(item.model, req.seed, item.seconds, item.size, item.cost, None),
+                    meta=_meta({**req.summary(), "model": item.model, "seconds": item.seconds, "size": item.size},
+                               item.cost, None),
                     quality=dict(item.extra.get("quality") or {}))
     if hasattr(item, "path") and hasattr(item, "video_id"):  # GalleryItem
         return Clip(id=item.video_id or str(item.path), label=item.video_id or item.path.name, path=Path(item.path),
                     thumbnail=item.thumbnail, prompt=item.prompt,
-                    meta=_meta(item.model, None, item.seconds, item.size, None, None))
+                    meta=_meta({"model": item.model, "seconds": item.seconds, "size": item.size}, None, None))
     text = str(item)
     path = Path(text).expanduser()
     if path.is_file():
@@ -139,8 +149,7 @@ def clip_from_row(row: dict[str, Any], label: str | None = None) -> Clip:
     return Clip(id=row["key"], label=label or row.get("label") or row.get("video_id") or row["key"],
                 path=Path(row["path"]) if row.get("path") else None,
                 thumbnail=Path(row["thumbnail"]) if row.get("thumbnail") else None, prompt=row.get("prompt") or "",
-                meta=_meta(row.get("model"), req.get("seed"), req.get("seconds"),
-                           req.get("size") or req.get("resolution"), cost, took),
+                meta=_meta({**req, "model": row.get("model") or req.get("model")}, cost, took),
                 status=row.get("status") or "completed", progress=int(row.get("progress") or 0),
                 error=row.get("error"), quality=dict(row.get("quality") or {}))
 

@@ -44,6 +44,9 @@ def test_compare_returns_at_once_and_fills_in_live(runner: JobRunner) -> None:
     cell = grid.cells[0]
     assert cell["status"] == "completed" and cell["fps"] == 24.0 and cell["duration"] == pytest.approx(1.0)
     assert cell["meta"]["model"] == "animatic" and cell["meta"]["seed"] == "seed 1" and "took" in cell["meta"]
+    assert list(cell["meta"].values())[:4] == ["animatic", "seed 1", "1 s", "320x180"] and "avoid" not in cell["meta"]
+    avoid = grid_of(runner, seeds=[1, 2], negative_prompts=["text", "people"]).wait(60)  # any parameter shows
+    assert [c["meta"]["avoid"] for c in avoid.cells] == ["avoid text", "avoid people"] * 2
     assert cell["src"] and len(grid.results) == 4
     grid.set_quality(1, {"sharpness": 0.82})  # the overlay's slot for any signal
     assert grid.cells[1]["quality"] == {"sharpness": 0.82}
