@@ -35,3 +35,17 @@ def test_compare_cell_no_wait_returns_the_live_grid(shell: Any, server: Any) -> 
     ran = run(shell, "%%sora -m animatic -s 1 --size 320x180 --compare seeds=1,2 --no-wait\na kite on a beach")
     assert ran.err_lines == [] and isinstance(ran.result, Compare)
     assert ran.result.wait(60).done and [c["status"] for c in ran.result.cells] == ["completed"] * 2
+
+
+def test_the_compare_option_takes_several_axis_words() -> None:
+    import pytest
+
+    from sora_widgets.magics.parser import MagicUsageError, parse_axes, parse_cell_line
+
+    args = parse_cell_line("-m animatic --compare seeds=1,2,3 models=animatic,sora-2 --size 320x180")
+    assert args.compare == "seeds=1,2,3 models=animatic,sora-2" and args.size == "320x180"
+    assert parse_axes(args.compare) == {"seeds": ["1", "2", "3"], "models": ["animatic", "sora-2"]}
+    with pytest.raises(MagicUsageError, match="unexpected word 'stray'"):
+        parse_cell_line("--compare seeds=1,2 stray")
+    with pytest.raises(MagicUsageError, match="unexpected word"):
+        parse_cell_line("seeds=1,2")  # axis words only count after --compare
