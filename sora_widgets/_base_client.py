@@ -24,7 +24,8 @@ import httpx
 from pydantic import ValidationError
 
 from .backends import Backend, WireRequest, backend_for
-from .capabilities import BackendCapabilities, require_feature, resolve
+from .backends.registry import require_feature
+from .capabilities import BackendCapabilities, resolve
 from .config import Settings
 from .errors import (
     APIConnectionError,

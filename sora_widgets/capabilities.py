@@ -89,20 +89,30 @@ class BackendCapabilities(BaseModel):
         return [m.id for m in self.models.values() if m.supports(feature)]
 
 
-def _fmt(values: Sequence[Any]) -> str:
-    """`1, 2, 3, 4, 8` -> `1-4, 8`: long runs of integers read better as ranges."""
-    if len(values) > 3 and all(isinstance(v, int) for v in values):
-        parts: list[str] = []
-        start = prev = values[0]
-        for v in [*values[1:], None]:
-            if v is not None and v == prev + 1:
-                prev = v
-                continue
-            parts.append(f"{start}-{prev}" if prev - start >= 2 else ", ".join(str(x) for x in range(start, prev + 1)))
-            if v is not None:
-                start = prev = v
-        return ", ".join(parts)
-    return ", ".join(str(v) for v in values)
+def format_choices(values: Sequence[Any], empty: str = "") -> str:
+    """`1, 2, 3, 4, 8` -> `1-4, 8`: runs of three or more integers read better as ranges; other
+    values are listed. The one formatter for allowed values (errors, `models` tables)."""
+    if not values:
+        return empty
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return ", ".join(str(v) for v in values)
+    runs: list[list[int]] = []
+    for v in sorted(values):
+        if runs and v == runs[-1][-1] + 1:
+            runs[-1].append(v)
+        else:
+            runs.append([v])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 2 else ", ".join(str(x) for x in r) for r in runs)
+
+
+def check_seconds(seconds: int, mc: ModelCapabilities, backend: str) -> None:
+    """Refuse a length the model does not offer, naming the model's own range (not a generic bound)."""
+    if mc.durations and seconds not in mc.durations:
+        raise InvalidRequestError(
+            f"{seconds} seconds is not supported by {mc.id} on {backend}",
+            param="seconds",
+            hint=f"allowed seconds: {format_choices(mc.durations)}",
+        )
 
 
 def resolve(request: VideoRequest, caps: BackendCapabilities) -> VideoRequest:
@@ -122,12 +132,7 @@ def resolve(request: VideoRequest, caps: BackendCapabilities) -> VideoRequest:
             hint="shorten the prompt",
         )
     seconds = request.seconds if request.seconds is not None else mc.seconds_default
-    if mc.durations and seconds not in mc.durations:
-        raise InvalidRequestError(
-            f"{seconds} seconds is not supported by {mc.id} on {caps.backend}",
-            param="seconds",
-            hint=f"allowed seconds: {_fmt(mc.durations)}",
-        )
+    check_seconds(seconds, mc, caps.backend)
     changes["seconds"] = seconds
     if request.resolution or request.aspect_ratio:
         _check_choice(request.resolution, mc.resolutions, "resolution", mc.id)
@@ -144,7 +149,7 @@ def resolve(request: VideoRequest, caps: BackendCapabilities) -> VideoRequest:
                 raise InvalidRequestError(
                     f"size {size} is not supported by {mc.id} on {caps.backend}",
                     param="size",
-                    hint=f"allowed sizes: {_fmt(mc.sizes)}",
+                    hint=f"allowed sizes: {format_choices(mc.sizes)}",
                 )
             changes["size"] = size
     if request.input_reference is not None and not (mc.input_reference or mc.frame_images):
@@ -169,7 +174,7 @@ def _check_choice(value: str | None, allowed: tuple[str, ...], param: str, model
         raise InvalidRequestError(
             f"{param.replace('_', ' ')} {value} is not supported by {model}",
             param=param,
-            hint=f"allowed: {_fmt(allowed)}",
+            hint=f"allowed: {format_choices(allowed)}",
         )
     if value is not None and not allowed and param == "resolution":
         raise InvalidRequestError(
@@ -188,7 +193,7 @@ def _size_for_aspect(aspect: str, mc: ModelCapabilities) -> str:
         if abs(w / h - aw / ah) < 0.02:
             return size
     raise InvalidRequestError(
-        f"no size of {mc.id} has aspect ratio {aspect}", param="aspect_ratio", hint=f"sizes: {_fmt(mc.sizes)}"
+        f"no size of {mc.id} has aspect ratio {aspect}", param="aspect_ratio", hint=f"sizes: {format_choices(mc.sizes)}"
     )
 
 
@@ -197,21 +202,6 @@ def _offered_by(caps: BackendCapabilities, feature: str) -> str:
     if models:
         return f"models on {caps.backend} that offer it: {', '.join(models)}"
     return f"no model on {caps.backend} offers it; see `sora_widgets.backends.BACKENDS` for others"
-
-
-def require_feature(caps: BackendCapabilities, model: str | None, feature: str) -> ModelCapabilities:
-    """Refuse remix/edit/extend/characters before sending when the model lacks it."""
-    mc = caps.model(model)
-    if not mc.supports(feature):
-        from .backends import backends_offering
-
-        others = backends_offering(feature)
-        raise UnsupportedFeatureError(
-            f"{feature} is not available for {mc.id} on the {caps.backend} backend",
-            param=feature,
-            hint=f"backends that offer {feature}: {', '.join(others) or 'none'}",
-        )
-    return mc
 
 
 def estimate_cost(request: VideoRequest, caps: BackendCapabilities, variations: int = 1) -> float:

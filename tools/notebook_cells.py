@@ -25,7 +25,9 @@ Install (already done on Binder): `pip install sora_widgets`
 
 The first line holds options (`%sora help` lists them all). The `animatic` model of the local
 backend is fast and takes any length from 1 to 20 seconds; `sora-2` and `sora-2-pro` emulate the
-old Sora contract (4/8/12 s, fixed sizes).
+old Sora contract (4/8/12 s, fixed sizes). Models with sound take `--audio` (or `--no-audio`);
+`--extras '{"camera_fixed": true}'` passes backend-specific fields through. The same options work
+from a terminal: `python -m sora_widgets generate "a paper boat" -m animatic -s 2 -o clips/`.
 """),
     ("code", """
 %%sora -m animatic -s 2 --size 640x360 --name boat
@@ -103,13 +105,19 @@ exactly what it means to:
 | `SoraError` | the base of everything below |
 | `ConfigurationError` | a missing key or URL, an unknown backend |
 | `InvalidRequestError`, `UnsupportedFeatureError` | refused locally, before sending |
-| `APIConnectionError`, `APIStatusError` (`NotFoundError`, `RateLimitError`, …) | the network or the server said no |
-| `GenerationFailed` | the job ended without a video (e.g. `moderation_blocked`), with the server's `VideoError` code |
-| `PollTimeout`, `PollInterrupted` | you stopped waiting; the job id is in the error, so you can resume |
+| `BudgetExceededError` | the job would go over your budget; nothing was sent |
+| `APIConnectionError`, `APITimeoutError` | the server could not be reached, or took too long |
+| `APIStatusError`: `BadRequestError` (400), `AuthenticationError` (401), `PaymentRequiredError` (402), `PermissionDeniedError` (403), `NotFoundError` (404), `ConflictError` (409), `UnprocessableEntityError` (422), `RateLimitError` (429), `InternalServerError` (5xx) | the server said no |
+| `GenerationFailedError` | the job ended without a video (e.g. `moderation_blocked`); `.video.error` is a `VideoFailure` with the server's code |
+| `PollTimeoutError` | you stopped waiting at the deadline; the job id is in the error, so you can resume |
+| `DownloadError` | the video came back empty or was not an MP4 (nothing half-written is left) |
+
+Ctrl-C while waiting raises `PollInterrupted` (with the job id): a `KeyboardInterrupt`, not an error,
+so an `except Exception` in your code does not swallow it.
 """),
     ("code", """
 from sora_widgets import (APIConnectionError, APIStatusError, ConfigurationError, InvalidRequestError,
-                          PollTimeout, SoraError)
+                          PollTimeoutError, SoraError)
 
 attempts = {
     "unknown id": lambda: SoraClient().retrieve("video_does_not_exist"),
@@ -125,7 +133,7 @@ for what, attempt in attempts.items():
         attempt()
     except SoraError as exc:
         kind = next(c.__name__ for c in (APIStatusError, ConfigurationError, APIConnectionError,
-                                         InvalidRequestError, PollTimeout) if isinstance(exc, c))
+                                         InvalidRequestError, PollTimeoutError) if isinstance(exc, c))
         print(f"{what:>28} → {kind}")
 """),
     ("md", """

@@ -7,7 +7,7 @@ adapter's `parse_*` methods, which return the canonical models of `sora_widgets.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -20,7 +20,7 @@ OPERATIONS = ("create", "retrieve", "list", "delete", "content", "remix", "edit"
 #: the content variants of the OpenAI contract; `Backend.variants` says which a backend has
 VARIANTS = ("video", "thumbnail", "spritesheet")
 
-#: status words other servers use, mapped onto the canonical ones (`models.KNOWN_STATUSES`).
+#: status words other servers use, mapped onto the canonical ones (`models.TERMINAL_STATUSES` and queued/in_progress).
 #: Matched case-insensitively; a status not listed here is kept exactly as the server sent it.
 STATUS_SYNONYMS: Mapping[str, str] = {
     "pending": "queued",
@@ -78,6 +78,14 @@ class WireRequest:
     creates: bool = False
     #: a nicety the server may lack (`GET /v1/models` on an older server): failing is not an error
     optional: bool = False
+
+
+#: which backend kinds offer a feature, for error hints; `registry` (which imports this module) installs it
+_offering: list[Callable[[str], list[str]]] = [lambda feature: []]
+
+
+def install_offering_lookup(lookup: Callable[[str], list[str]]) -> None:
+    _offering[0] = lookup
 
 
 class Backend:
@@ -143,9 +151,7 @@ class Backend:
         """Refuse, before anything is sent, an operation this server does not have at all."""
         if operation in self.operations:
             return
-        from . import backends_offering  # the registry imports this module
-
-        others = backends_offering(operation)
+        others = _offering[0](operation)
         raise UnsupportedFeatureError(
             f"{operation} is not available on the {self.kind} backend",
             param=operation,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from ..capabilities import FEATURES, BackendCapabilities, ModelCapabilities
+from ..capabilities import FEATURES, BackendCapabilities, ModelCapabilities, format_choices
 from ..config import Settings, load_profiles
 from .base import OPERATIONS, Backend
 from .compat import SERVER_MODEL
@@ -34,18 +34,8 @@ def _listing(empty: str) -> Formatter:
 
 def _seconds(value: Any) -> str:
     """[1, 2, ..., 20] -> '1-20'; [4, 8, 12] stays a list; [] -> 'any'."""
-    values = sorted(v for v in value if isinstance(v, int)) if isinstance(value, (list, tuple)) else []
-    if not values:
-        return "any"
-    runs: list[list[int]] = [[values[0]]]
-    for v in values[1:]:
-        if v == runs[-1][-1] + 1:
-            runs[-1].append(v)
-        else:
-            runs.append([v])
-    return ", ".join(
-        f"{r[0]}-{r[-1]}" if len(r) > 2 else ", ".join(str(x) for x in r) for r in runs
-    )
+    values = [v for v in value if isinstance(v, int)] if isinstance(value, (list, tuple)) else []
+    return format_choices(values, empty="any")
 
 
 def _flag(value: Any) -> str:
@@ -92,7 +82,7 @@ def capability_rows(caps: BackendCapabilities) -> list[dict[str, Any]]:
             "frame_images": list(mc.frame_images),
             "reference": bool(mc.input_reference or mc.frame_images),
             **{flag: bool(getattr(mc, flag)) for flag in ("audio", "seed", "negative_prompt", *FEATURES)},
-            "price": price_text(mc),
+            "price": price_text(mc) or ("free" if caps.backend == "local" else ""),
             "price_per_second": dict(mc.price_per_second),
             "price_per_video": mc.price_per_video,
         })
@@ -114,6 +104,15 @@ CAPABILITY_COLUMNS: dict[str, Formatter] = {
     "extend": _flag,
     "price": _listing("-"),
 }
+
+
+def capability_cells(caps: BackendCapabilities) -> tuple[list[str], list[list[str]]]:
+    """The models table as a header and formatted cells (for the notebook's `%sora models`), from the
+    same rows and formatters as `capability_table`; the default model is marked with *."""
+    header = [name.replace("_", " ") for name in CAPABILITY_COLUMNS]
+    cells = [[fmt(f"{row[name]} *" if name == "model" and row.get("default") else row.get(name))
+              for name, fmt in CAPABILITY_COLUMNS.items()] for row in capability_rows(caps)]
+    return header, cells
 
 
 def capability_table(caps: BackendCapabilities | Sequence[Mapping[str, Any]]) -> str:
@@ -154,7 +153,7 @@ def _backend_row(name: str, backend: Backend, profile: Mapping[str, Any] | None,
 
 def describe_backends(*, profiles: bool = True) -> list[dict[str, Any]]:
     """Every registered backend kind, then every profile in `profiles.toml` (with its kind)."""
-    from . import ALIASES, BACKENDS, backend_for, make_backend
+    from .registry import ALIASES, BACKENDS, backend_for, make_backend
 
     rows = []
     for kind in BACKENDS:
@@ -214,7 +213,7 @@ DIALECT_COLUMNS = ("backend", "create body", "seconds", "variants", "list", "del
 def dialect_rows() -> list[dict[str, str]]:
     """One row per backend kind: what the server really does, read from the adapters' own data
     (`operations`, `variants`, `delete_stops_render`, ...), so docs and code cannot disagree."""
-    from . import ALIASES, BACKENDS
+    from .registry import ALIASES, BACKENDS
 
     rows = []
     for kind, cls in BACKENDS.items():

@@ -22,6 +22,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..media import probe
 from ..models import parse_size
 from . import camera as cam
 from .defects import apply as apply_defects
@@ -182,7 +183,7 @@ def render(
     """Render `spec` into `out_dir` (video.mp4, thumbnail.webp, spritesheet.jpg), atomically."""
     width, height = parse_size(spec.size)
     out_dir.mkdir(parents=True, exist_ok=True)
-    source_frames = _count_frames(Path(spec.source_video)) if spec.source_video else 0
+    source_frames = probe(spec.source_video).frames if spec.source_video else 0
     if spec.source_frames is not None:
         source_frames = min(source_frames, spec.source_frames)
     defects = defects_in(spec.prompt)
@@ -230,16 +231,6 @@ def _check(cancel: threading.Event | None) -> None:
 def _report(progress: Callable[[float], None] | None, done: int, total: int) -> None:
     if progress is not None and (done % 8 == 0 or done == total):
         progress(done / max(total, 1))
-
-
-def _count_frames(path: Path) -> int:
-    import av
-
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        if stream.frames:
-            return int(stream.frames)
-        return sum(1 for _ in container.decode(stream))
 
 
 def _source_frames(spec: RenderSpec, width: int, height: int) -> Iterator[Any]:

@@ -17,8 +17,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._lazy import lazy_exports
-from ._syntax import parse
-from .model import CONTINUITIES, Bible, Character, Continuity, Shot, Storyboard
+from ._continuity import CONTINUITIES, Continuity
+from .model import Bible, Character, Shot, Storyboard
+
+#: `Storyboard.parse`: the cell syntax -> a Storyboard
+parse = Storyboard.parse
 
 __all__ = [
     "CONTINUITIES",

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SoraError
-from ..jobs.ledger import RESUMABLE
 
 if TYPE_CHECKING:
     from ..quality import Seam
@@ -45,10 +44,6 @@ class Take:
     @property
     def ok(self) -> bool:
         return self.status == "completed" and self.path is not None and self.path.is_file()
-
-    @property
-    def resumable(self) -> bool:
-        return self.status in RESUMABLE or (self.status == "completed" and not self.ok)
 
 
 @dataclass(frozen=True)

@@ -317,21 +317,14 @@ class Production:
         return target
 
     def _attach(self, index: int) -> Job:
-        """Resume one take. `JobRunner.resume()` would resume *every* unfinished job of the backend;
-        a storyboard resumes only its own, so this drives the runner's resume path for one row."""
-        from ..jobs.runner import _state_from_row
-
+        """Resume one take (only this storyboard's own, not every unfinished job of the backend)."""
         take = self.current()[index]
         assert take is not None
-        row = self.ledger.get(take.key)
-        assert row is not None
-        runner: Any = self.runner
-        job = Job(_state_from_row(row))
-        runner.jobs.append(job)
-        for listener in runner._listeners:
-            listener(job.state)
-        runner._start(job, runner._execute(job, attach=True), background=True)
-        return self._watch(self.board.shots[index].id, job)
+        jobs = self.runner.resume([take.key], background=True)
+        if not jobs:
+            raise SoraError(f"shot {index + 1}'s job {take.key} cannot be resumed on the {self.runner.backend} backend",
+                            hint="run the storyboard with the runner (backend, output folder) that started it")
+        return self._watch(self.board.shots[index].id, jobs[0])
 
     # -- files and the ledger group -----------------------------------------------------------
     def folder(self) -> Path:
@@ -424,10 +417,9 @@ class Production:
         return result
 
 
-def load(group_id: str, runner: JobRunner | None = None) -> Storyboard:
-    """The storyboard recorded in ledger group `group_id`, bound to a `Production` on `runner`."""
-    from .model import Storyboard
-
+def load(board_cls: type[Storyboard], group_id: str, runner: JobRunner | None = None) -> Storyboard:
+    """The storyboard recorded in ledger group `group_id`, bound to a `Production` on `runner`
+    (`board_cls` is passed in by `Storyboard.load`, so this module never imports the model)."""
     if runner is None:
         from ..jobs import default_runner
 
@@ -438,7 +430,7 @@ def load(group_id: str, runner: JobRunner | None = None) -> Storyboard:
         raise InvalidRequestError(f"no storyboard {group_id!r} in the ledger ({where})",
                                   hint="use the same output_dir as the run that made it")
     data = group["data"]
-    board = Storyboard.model_validate(data["storyboard"])
+    board = board_cls.model_validate(data["storyboard"])
     production = board.production(runner)
     production.lineage = dict(data.get("takes") or {})
     production.last_stitch = data.get("stitch")

@@ -22,7 +22,7 @@ import ipywidgets as w
 from ..errors import SoraError
 from ..widgets._style import button, esc, pill, section, shorten, show, stylesheet
 from ..widgets._threads import LoopHop
-from .model import CONTINUITIES
+from ._continuity import CONTINUITIES
 
 if TYPE_CHECKING:
     from ..jobs import JobRunner

@@ -12,7 +12,7 @@ import pytest
 from sora_widgets.backends.openrouter_catalog import CATALOG, parse_pricing
 from sora_widgets.capabilities import estimate_cost, resolve
 from sora_widgets.errors import (
-    GenerationFailed,
+    GenerationFailedError,
     InvalidRequestError,
     PaymentRequiredError,
     RateLimitError,
@@ -152,7 +152,7 @@ async def test_generate_records_cost_and_downloads_index_0(make, openrouter: Scr
 async def test_failed_job_error_string(make, server: ScriptedServer) -> None:
     server.on("GET", "/videos/models", CATALOG_BODY).on("POST", "/videos", ACCEPTED, status=202)
     server.on("GET", "/videos/job-abc123", _status("failed", error="Provider rejected the prompt"))
-    with pytest.raises(GenerationFailed, match="failed: Provider rejected the prompt"):
+    with pytest.raises(GenerationFailedError, match="failed: Provider rejected the prompt"):
         await call(make("openrouter", poll_interval=0.001), "generate", "x", seconds=5)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sora_widgets.errors import GenerationFailed, InvalidRequestError, UnprocessableEntityError
+from sora_widgets.errors import GenerationFailedError, InvalidRequestError, UnprocessableEntityError
 from sora_widgets.jobs import JobRunner
 
 from ..conftest import call, collect
@@ -54,7 +54,7 @@ async def test_failed_job_ends_failed_with_its_message(on_peer, status: int) -> 
     assert done.status == "failed" and done.error is not None and done.error.code == str(status)
     assert len(fake.sent("GET", video.id)) == 2  # no retries of the failed answer
     fake.fail_next = "decoder crashed"
-    with pytest.raises(GenerationFailed, match="decoder crashed") as info:
+    with pytest.raises(GenerationFailedError, match="decoder crashed") as info:
         await call(client, "generate", "y")
     assert "\n" not in str(info.value)
 

@@ -95,7 +95,6 @@ async def test_no_remix_edit_extend_characters(make, server: ScriptedServer) -> 
     for feature in ("remix", "edit"):
         with pytest.raises(UnsupportedFeatureError, match=f"{feature} is not available"):
             await call(client, feature, "a1b2c3", "again")
-    if hasattr(client, "create_character"):
-        with pytest.raises(UnsupportedFeatureError, match="backends that offer characters: local, openai"):
-            client.create_character(b"\x00", "Ava")
+    with pytest.raises(UnsupportedFeatureError, match="backends that offer characters: local, openai"):
+        await call(client, "create_character", b"\x00", "Ava")  # both twins have it now
     assert server.requests == []
