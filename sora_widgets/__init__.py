@@ -59,6 +59,7 @@ _EXPORTS: dict[str, str] = {
     "VideoRequest": "models",
     "compare": "widgets",
     "estimate_cost": "capabilities",
+    "export": "share.export",
     "lint": "prompt",
     "signals": "quality",
 }
@@ -120,3 +121,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .prompt import Prompt, lint
     from .quality import Signals, signals
     from .results import GenerationResult, GenerationResults
+    from .share.export import export

@@ -116,6 +116,16 @@ def settings_for_backend(base: JobRunner, backend: str) -> Any:
 
 def load_ipython_extension(ipython: Any) -> None:
     ipython.register_magics(SoraMagics)
+    from ..share.frontend import register_live_view
+
+    register_live_view(_player_view)
+
+
+def _player_view(result: Any) -> Any:
+    """A widget player for a clip (VS Code); ipywidgets is imported only when one is needed."""
+    from ..widgets.player import live_view
+
+    return live_view(result)
 
 
 def unload_ipython_extension(ipython: Any) -> None:

@@ -286,6 +286,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "gallery": ("%sora gallery", "the gallery widget of finished videos"),
     "arena": ("%sora arena [GROUP]", "blind A/B votes over the last compare grid (or GROUP); a leaderboard"),
     "studio": ("%sora studio", "the studio widget (composer, parameters, jobs, player)"),
+    "export": ("%sora export PATH [--last N | --group G | --query TEXT] [--single-file]",
+               "a report folder (index.html, media, manifest.json) that opens anywhere; or one .html file"),
     "cost": ("%sora cost", "spend by day, backend and model; session spend and budgets"),
     "models": ("%sora models", "capability table of the active backend"),
     "config": ("%sora config [KEY=VALUE ...]", "effective settings (keys masked); set defaults until restart"),

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._lazy import lazy_exports
+from ..share.frontend import register_live_view as _register_live_view
 from ._actions import sora_cell
 from .batch import BatchPanel
 from .card import JobCard
@@ -25,7 +26,10 @@ from .composer import Composer
 from .gallery import Gallery, GalleryItem
 from .params import Parameters
 from .player import Player
+from .player import live_view as _player_live_view
 from .studio import Studio
+
+_register_live_view(_player_live_view)  # clips shown in VS Code get a widget player (see share.frontend)
 
 __all__ = ["Arena", "BatchPanel", "Compare", "Composer", "Gallery", "GalleryItem", "JobCard", "Parameters", "Player",
            "Studio", "compare", "sora_cell"]

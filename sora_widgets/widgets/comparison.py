@@ -29,6 +29,7 @@ import traitlets as t
 
 from ..jobs.state import Job, JobState
 from ..results import GenerationResult
+from ._snapshot import Snapshotted
 from ._threads import LoopHop
 
 if TYPE_CHECKING:
@@ -154,7 +155,15 @@ def clip_from_row(row: dict[str, Any], label: str | None = None) -> Clip:
                 error=row.get("error"), quality=dict(row.get("quality") or {}))
 
 
-class Compare(anywidget.AnyWidget):
+class _WidgetBundle(anywidget.AnyWidget):
+    """anywidget returns (data, metadata); the snapshot mixin (like ipywidgets) works on the data dict."""
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:  # type: ignore[override]
+        out = super()._repr_mimebundle_(**kwargs)
+        return out[0] if isinstance(out, tuple) else out
+
+
+class Compare(Snapshotted, _WidgetBundle):  # type: ignore[misc]  # _WidgetBundle makes them agree
     """Clips in a grid with one transport; see the module docstring."""
 
     #: largest clip sent to the browser (set it per widget, e.g. `grid.max_clip_bytes = 500e6`)
@@ -204,7 +213,6 @@ class Compare(anywidget.AnyWidget):
         self._hop = LoopHop()
         self._lock = threading.Lock()
         self._done = threading.Event()
-        self._display_id: str | None = None
         #: the ledger group of a compare() grid (`%sora arena GROUP`, `Arena(group_id)`)
         self.group_id: str | None = None
         self._push_pending = False
@@ -292,7 +300,6 @@ class Compare(anywidget.AnyWidget):
         finished = all(c.ready or c.status in ("failed", "cancelled", "expired", "interrupted") for c in self.clips)
         if finished and not self._done.is_set():
             self._done.set()
-            self._refresh_still()
 
     def _observer(self, clip: Clip) -> Callable[[JobState], None]:
         return lambda state: self._on_state(clip, state)
@@ -403,41 +410,17 @@ class Compare(anywidget.AnyWidget):
         return [c.job.state.result() for c in self.clips if c.job is not None and c.job.state.ok]
 
     # -- display ----------------------------------------------------------------------------------
-    def still_html(self) -> str:
-        from ._compare_still import still_html
+    def snapshot_html(self) -> str:
+        """The static snapshot for places without a kernel (see `_snapshot.Snapshotted`): a poster and
+        the details per clip; in a blind arena before the vote, letters only."""
+        from ..share.snapshot import Still, snapshot_html
 
-        return still_html(self)
-
-    def _bundle(self) -> dict[str, Any]:
-        bundle: dict[str, Any] = {"text/plain": repr(self), "text/html": self.still_html()}
-        if getattr(self, "comm", None) is not None:
-            bundle["application/vnd.jupyter.widget-view+json"] = {
-                "version_major": 2, "version_minor": 1, "model_id": self.model_id}
-        return bundle
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]
-        return self._bundle()
-
-    def _ipython_display_(self) -> None:
-        """Displayed with a display id, so the still is refreshed once the grid has filled: a notebook
-        saved later shows the finished grid where no kernel runs."""
-        from IPython.display import display
-
-        if self._display_id is None:
-            import uuid
-
-            self._display_id = uuid.uuid4().hex
-        display(self._bundle(), raw=True, display_id=self._display_id)
-
-    def _refresh_still(self) -> None:
-        if self._display_id is None:
-            return
-        try:
-            from IPython.display import update_display
-
-            update_display(self._bundle(), raw=True, display_id=self._display_id)
-        except Exception:  # no kernel (scripts): nothing to refresh
-            pass
+        blind = self.blind and not self.revealed
+        stills = [Still(title="AB"[i] if blind and i < 2 else clip.label,
+                        meta="" if blind else " · ".join(str(v) for v in clip.meta.values()),
+                        status=clip.status, path=clip.path if clip.ready else None,
+                        thumbnail=clip.thumbnail, note=clip.error or "") for i, clip in enumerate(self.clips)]
+        return snapshot_html(self.title or "Compare", self.summary(), stills, video=not blind)
 
     def close(self) -> None:
         for unsubscribe in getattr(self, "_unsubscribe", ()):  # also when __init__ failed half-way

@@ -75,7 +75,7 @@ def test_a_failed_clip_is_one_line_in_its_cell_and_the_others_fill(runner: JobRu
     assert ok["status"] == "completed" and ok["src"]
     assert failed["status"] == "failed" and "moderation" in failed["error"] and "src" not in failed
     assert grid.done and repr(grid) == "Compare(2 clips: 1 ready, 1 failed)"
-    assert "moderation" in grid.still_html()  # the still says why the cell is empty
+    assert "moderation" in grid.snapshot_html()  # the snapshot says why the cell is empty
 
 
 def test_a_view_gets_the_bytes_it_asks_for(runner: JobRunner) -> None:
@@ -107,8 +107,10 @@ def test_still_for_saved_notebooks(runner: JobRunner) -> None:
     bundle = grid._repr_mimebundle_()
     html = bundle["text/html"]
     assert bundle["text/plain"] == "Compare(2 clips: 2 ready)"
-    assert html.count("<img src=\"data:image/jpeg;base64,") == 2 and "seed=1" in html and "animatic" in html
-    assert len(html) < 40_000  # posters, not video
+    assert html.startswith('<div class="sora-snapshot"') and "seed=1" in html and "animatic" in html
+    assert html.count("data:image/jpeg;base64,") == 2 and html.count("<video") == 2  # a poster per clip
+    assert len(html) < 40_000  # posters and relative links, never video bytes
+    assert "application/vnd.jupyter.widget-view+json" in bundle  # the live view where a kernel runs
 
 
 def test_arena_is_blind_stores_votes_and_does_not_ask_twice(runner: JobRunner, tmp_path: Path) -> None:
