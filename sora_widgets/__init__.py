@@ -61,6 +61,7 @@ _EXPORTS: dict[str, str] = {
     "estimate_cost": "capabilities",
     "export": "share.export",
     "lint": "prompt",
+    "resume": "jobs",
     "signals": "quality",
 }
 
