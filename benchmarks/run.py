@@ -22,7 +22,7 @@ from pathlib import Path
 from _common import Row, print_rows
 
 HERE = Path(__file__).resolve().parent
-MODULES = ["cold", "render", "scale", "sweep", "poll", "batch", "download", "notebook", "signals"]
+MODULES = ["cold", "render", "scale", "sweep", "poll", "batch", "compare", "download", "notebook", "signals"]
 
 
 #: what each section measures and against what (printed above its table in results.md)
@@ -38,6 +38,7 @@ SECTIONS = {
     "batch": "16 concurrent jobs vs one.",
     "download": "Download throughput and memory vs a raw loopback read of the same file.",
     "notebook": "Saved notebook size: 10 clips via %%sora vs IPython's Video(embed=True).",
+    "compare": "A 16-clip compare() grid vs one clip, and the kernel's event loop while it fills.",
     "signals": "Quality signals of a 1280x720 x 8 s clip vs a plain PyAV full decode (CPU time), and real time.",
 }
 
