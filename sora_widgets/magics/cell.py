@@ -52,6 +52,10 @@ class Cell:
 
     # -- building ------------------------------------------------------------------------------
     def parse(self) -> tuple[CellArgs, str]:
+        if not (self.body or "").strip():
+            raise MagicUsageError("the cell body is empty, and the cell body is the prompt", param="prompt",
+                                  hint="write the prompt on the lines below %%sora (the line magic %sora takes "
+                                       "subcommands: %sora help)")
         args = parse_cell_line(self.line, self.ns)
         prompt = interpolate(self.body or "", self.ns).strip()
         if not prompt:

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ..errors import InvalidRequestError
+from ..errors import InvalidRequestError, from_validation_error
 from ..models import parse_size
 from .interpolation import MISSING, WHOLE, interpolate, lookup
 
@@ -283,24 +283,12 @@ def validated(model: type[CellArgs], values: dict[str, Any]) -> CellArgs:
 
 
 def usage_from_validation(exc: ValidationError) -> MagicUsageError:
-    """The first problem of a pydantic error as one line naming the option, with a hint."""
-    err = exc.errors()[0]
-    loc = [str(p) for p in err.get("loc", ()) if not str(p).isdigit()]
-    field = loc[0] if loc else ""
-    msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
-    value = err.get("input")
-    where = FLAG_OF.get(field, field)
-    hint = _HINTS.get(field, "%sora help lists the options")
-    if err.get("type") == "literal_error" and field == "fit":
-        msg = f"{value!r} is not a fit mode"
-    quiet = isinstance(value, (dict, bytes)) or value is None or field == "prompt"
-    if not where:
-        text = msg
-    elif quiet:
-        text = f"{where}: {msg}"
-    else:
-        text = f"{where} {value!r}: {msg}"
-    return MagicUsageError(text, param=field or None, hint=hint)
+    """The first problem of a pydantic error as one line naming the option, with a hint (the
+    toolkit's one translation, `errors.from_validation_error`, with the magic's flags and hints)."""
+    err = from_validation_error(exc, names=FLAG_OF, hints=_HINTS, cls=MagicUsageError,
+                                fallback="%sora help lists the options")
+    assert isinstance(err, MagicUsageError)
+    return err
 
 
 _HINTS: dict[str, str] = {

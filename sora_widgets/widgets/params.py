@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 import traitlets as t
+from pydantic import ValidationError
 
 from ..capabilities import BackendCapabilities, ModelCapabilities, estimate_cost
+from ..errors import from_validation_error
 from ..models import VideoRequest
 from ._reference import ReferencePicker
 from ._style import esc, show
@@ -252,7 +254,10 @@ class Parameters(w.VBox):
             fields["input_reference"] = self.reference
             fields["fit"] = self.fit
         fields.update(changes)
-        return VideoRequest.model_validate(fields)
+        try:
+            return VideoRequest.model_validate(fields)
+        except ValidationError as exc:  # the toolkit's one line, not pydantic's dump
+            raise from_validation_error(exc) from None
 
     def _update_cost(self) -> None:
         caps, mc = self.backend_caps, self.capabilities

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ..errors import SoraError
+from ..errors import SoraError, from_validation_error
 from ._style import button, esc, section, show, stylesheet
 from .card import JobCard
 from .composer import Composer
@@ -227,10 +227,9 @@ class Studio(w.VBox):
             show(self.error_details, False)
 
     def _fail(self, exc: Exception) -> None:
-        lines = str(exc).strip().splitlines() or [type(exc).__name__]
-        first = lines[0]
-        if len(lines) > 1 and hasattr(exc, "errors"):  # pydantic: "1 validation error for …" + the reason
-            first = lines[-1].strip() if len(lines) == 2 else f"{lines[0]}: {lines[2].strip()}"
+        if callable(getattr(exc, "errors", None)):  # a pydantic error: the toolkit's one translation
+            exc = from_validation_error(exc)
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         self._say(f"✖ {first}", error=True)
         details = esc(f"{type(exc).__name__}: {exc}")
         self.error_details.children = (w.HTML(f'<pre style="font-size:11.5px;white-space:pre-wrap">{details}</pre>'),)

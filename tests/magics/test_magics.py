@@ -123,7 +123,7 @@ def test_failed_generation_is_one_line_and_tb_works(shell: Any, server: Any) -> 
 
 def test_error_keeps_traceback_for_tb(shell: Any) -> None:
     ran = run(shell, "%%sora -m animatic -s 150\nx")
-    assert ran.err_lines == ["sora: --seconds 150: Input should be less than or equal to 120 — use a whole number "
+    assert ran.err_lines == ["sora: --seconds 150: must be at most 120 — use a whole number "
                              "of seconds; %sora models lists each model's lengths"]
     assert "Traceback" not in ran.stdout + ran.stderr
     assert type(sys.last_value).__name__ == "MagicUsageError"
@@ -205,8 +205,8 @@ def test_config_sets_defaults_until_restart(shell: Any, server: Any) -> None:
     assert "seconds = None" in cleared and "api_key = not set" in cleared
     assert res.id in run(shell, "%sora status").result.text()
     bad = run(shell, "%sora config seconds=soon")
-    assert bad.err_lines == ["sora: bad value for seconds 'soon': Input should be a valid integer, unable to parse "
-                             "string as an integer — seconds: default length in whole seconds; `%sora config "
+    assert bad.err_lines == ["sora: bad value for seconds 'soon': must be a whole number — seconds: default length "
+                             "in whole seconds; `%sora config "
                              "seconds=` removes the override"]
     assert "model = animatic" in run(shell, "%sora config").result.text  # unchanged by the bad value
 
