@@ -355,7 +355,8 @@ print(format_findings(lint(fixed_text, fixed_request, capabilities=sora2)))
 ## The other pitfalls
 
 Overly complex scenes, ambiguous positions, contradictions, negations that belong in the "avoid"
-field, missing camera or lighting:
+field, missing camera or lighting. For complexity, plurals, counts and groups are subjects too:
+"five children" is five, "a marching band" is several.
 """),
     ("code", """
 for text in [
