@@ -55,7 +55,7 @@ def subject_counts(text: str, toks: list[tuple[str, int, int]]) -> dict[str, tup
     """singular noun -> (how many, the words as written) for people, animals, vehicles and groups."""
     nouns = subject_nouns()
     out: dict[str, tuple[int, str]] = {}
-    for i, (word, start, end) in enumerate(toks):
+    for i, (word, _, _) in enumerate(toks):
         if word in GROUP_NOUNS:
             if i + 1 < len(toks) and toks[i + 1][0] == "of":  # "a herd of sheep": the sheep count
                 continue

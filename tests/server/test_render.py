@@ -153,3 +153,13 @@ def test_thumbnail_over_http_is_webp(server, client_for):
     assert Image.open(io.BytesIO(thumb.content)).format == "WEBP"
     ranged = api.get(f"/videos/{video['id']}/content", headers={"Range": "bytes=0-99"})
     assert ranged.status_code == 206 and len(ranged.content) == 100  # browsers seek with ranges
+
+
+def test_the_last_frame_carries_no_caption(tmp_path):
+    """Issue 17: chained shots stacked captions, because each took the captioned last frame."""
+    ref = tmp_path / "grey.png"
+    Image.new("RGB", (320, 180), (120, 120, 120)).save(ref)
+    data = _render(tmp_path, "cap", prompt="A grey wall, static camera", reference=str(ref), seconds=2)
+    first, middle, last = frames_rgb(data, (0, 24, -1))
+    assert float(middle.std()) > 4  # the caption is there in the middle of the clip...
+    assert float(first.std()) < 3 and float(last.std()) < 3  # ...but not on the first or the last frame
