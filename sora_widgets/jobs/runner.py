@@ -365,6 +365,7 @@ class JobRunner:
             if wanted is not None and row["key"] not in wanted and row["video_id"] not in wanted:
                 continue
             job = Job(_state_from_row(row))
+            self.jobs[:] = [j for j in self.jobs if j.key != job.key]  # replaces its old entry: never listed twice
             self.jobs.append(job)
             for listener in self._listeners:
                 listener(job.state)

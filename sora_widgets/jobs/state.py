@@ -23,7 +23,7 @@ from ..results import GenerationResult
 #: local statuses around the server's ones
 PENDING, SUBMITTING, DOWNLOADING = "pending", "submitting", "downloading"
 INTERRUPTED, UNKNOWN = "interrupted", "unknown"
-FINAL = frozenset({"completed", "failed", "cancelled", "expired", INTERRUPTED, UNKNOWN})
+FINAL = frozenset({"completed", "failed", "cancelled", "expired", "deleted", INTERRUPTED, UNKNOWN})
 Listener = Callable[["JobState"], Any]
 
 

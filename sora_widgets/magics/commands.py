@@ -49,7 +49,7 @@ class Commands:
     def cmd_status(self, rest: str) -> Any:
         ident = _one_arg(rest, "status", optional=True)
         if ident is None:
-            jobs = self.runner.jobs
+            jobs = session_jobs(self.runner.jobs)
             if not jobs:
                 unfinished = self._ledger_rows(unfinished=True)
                 note = f"{len(unfinished)} unfinished in the ledger: %sora resume" if unfinished else ""
@@ -61,7 +61,7 @@ class Commands:
         if job is not None:
             return Text(job.state.line(), data=job)
         row = self._ledger_row(ident)
-        if row is not None and row.get("status") in ("completed", "failed", "cancelled", "expired"):
+        if row is not None and row.get("status") in ("completed", "failed", "cancelled", "expired", "deleted"):
             return Text(_row_line(row), data=row)
         video = self.runner.client.retrieve(row["video_id"] if row and row.get("video_id") else ident)
         err = f" — {video.error.message}" if video.error and video.error.message else ""
@@ -90,7 +90,7 @@ class Commands:
         all_rows = self._ledger_rows()
         shown = all_rows[-count:][::-1]
         rows = [[r.get("video_id") or r["key"], r["status"], r.get("model") or "", _req(r, "size"),
-                 _req(r, "seconds"), f"${_cost(r):.2f}", _rel(r.get("path")), _short(r.get("prompt") or "")]
+                 _req(r, "seconds"), _cost_text(r), _rel(r.get("path")), _short(r.get("prompt") or "")]
                 for r in shown]
         return Table(f"ledger: {len(shown)} of {len(all_rows)} jobs, newest first",
                      ["id", "status", "model", "size", "s", "cost", "file", "prompt"], rows)
@@ -334,9 +334,19 @@ def _no_args(rest: str, name: str) -> None:
         raise MagicUsageError(f"%sora {name} takes no arguments (got {rest.strip()!r})", hint="%sora help")
 
 
+def session_jobs(jobs: list[Job]) -> list[Job]:
+    """The session's jobs for `%sora status`: one entry per job (the newest), deleted ones left out."""
+    latest: dict[str, Job] = {}
+    for job in jobs:
+        latest.pop(job.key, None)
+        latest[job.key] = job
+    return [j for j in latest.values() if j.state.status != "deleted"]
+
+
 def _job_row(job: Job) -> list[Any]:
     s = job.state
-    return [s.video_id or s.key, s.status, s.progress, s.request.model or "", f"{s.elapsed:.1f}s", f"${s.cost:.2f}"]
+    row = {"status": s.status, "actual_cost": s.actual_cost, "estimated_cost": s.estimated_cost}
+    return [s.video_id or s.key, s.status, s.progress, s.request.model or "", f"{s.elapsed:.1f}s", _cost_text(row)]
 
 
 def _row_line(row: dict[str, Any]) -> str:
@@ -360,10 +370,25 @@ def _req(row: dict[str, Any], key: str) -> Any:
 
 
 def _cost(row: dict[str, Any] | None) -> float:
+    """What the job was charged: the backend's reported cost, else the estimate for a job that made
+    a video; a job that failed, was cancelled or expired without a reported cost was charged nothing."""
     if not row:
         return 0.0
     actual = row.get("actual_cost")
-    return float(actual if actual is not None else row.get("estimated_cost") or 0.0)
+    if actual is not None:
+        return float(actual)
+    if row.get("status") in ("completed", "deleted"):
+        return float(row.get("estimated_cost") or 0.0)
+    return 0.0
+
+
+def _cost_text(row: dict[str, Any]) -> str:
+    """`$0.40`; `≈$0.40` while the job runs (an estimate, nothing charged yet)."""
+    running = row.get("status") not in ("completed", "deleted", "failed", "cancelled", "expired", "interrupted",
+                                        "unknown")
+    if running and row.get("actual_cost") is None:
+        return f"≈${float(row.get('estimated_cost') or 0.0):.2f}"
+    return f"${_cost(row):.2f}"
 
 
 def _short(text: str, n: int = 50) -> str:

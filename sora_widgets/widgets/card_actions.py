@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 import ipywidgets as w
 
 from ..errors import SoraError
+from ..jobs.deletion import delete_job
 from ..jobs.state import JobState
-from ._actions import remove_files, save_last_frame, sora_cell
+from ._actions import save_last_frame, sora_cell
 from ._style import button, esc, show
 
 if TYPE_CHECKING:
@@ -152,14 +153,8 @@ class CardActions(w.VBox):
             self.delete_button.button_style = "danger"
             return False
         state = self.card.state
-        problem = ""
-        if state.video_id:
-            try:
-                self.card.get_runner().client.delete(state.video_id)
-            except SoraError as exc:
-                problem = f" (server: {exc})"
-        last = Path(state.path).with_name(f"{Path(state.path).stem}.last.png") if state.path else None
-        remove_files(state.path, state.thumbnail, last)
+        complaint = delete_job(self.card.get_runner(), state)  # server, files, and the ledger says "deleted"
+        problem = f" (server: {complaint})" if complaint else ""
         if self.card.player is not None:
             self.card.player.close()
             self.card.player = None
