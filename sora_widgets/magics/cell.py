@@ -98,9 +98,18 @@ class Cell:
         labels = [f"variation {i + 1}" for i in range(len(requests))] if len(requests) > 1 else None
         jobs = runner.submit_many(requests, op=op, parent_id=parent, labels=labels, group_id=group,
                                   background=not args.no_wait)
+        if args.name and not args.no_wait:  # an interrupt must not lose the name: %sora resume sets it
+            from .names import remember
+
+            remember(runner, jobs, args.name)
         if args.no_wait:
             return self._no_wait(jobs, runner, args)
-        states = wait(jobs, in_kernel=self.in_kernel)
+        try:
+            states = wait(jobs, in_kernel=self.in_kernel)
+        except Interrupted as exc:
+            if args.name:
+                exc.hint += f"; it sets {args.name} when the video is ready"
+            raise
         return self._finish(states, args)
 
     def _finish(self, states: list[JobState], args: CellArgs) -> Any:

@@ -145,6 +145,11 @@ class Commands:
                 done.append(result_of(state))
             else:
                 failure(state)
+        from .names import bind
+
+        names = bind(runner, states, self.ns)
+        if names:
+            print(f"set {', '.join(names)}")
         return (done[0] if len(done) == 1 else GenerationResults(done)) if done else None
 
     def cmd_cancel(self, rest: str) -> Text:

@@ -146,8 +146,12 @@ def test_interrupt_stops_waiting_and_resume_finishes(shell: Any, server: Any) ->
     video_id = line.split("stopped waiting for ")[1].split(";")[0]
     row = shell.magics_manager.registry["SoraMagics"].default_runner().ledger.get(video_id)
     assert row["status"] == "interrupted"
+    assert "sets slow" in line
+    shell.user_ns.pop("slow", None)
     resumed = run(shell, "%sora resume")
     assert resumed.err_lines == [] and resumed.result.id == video_id and resumed.result.path.is_file()
+    # issue 17: --name was lost after interrupt + resume
+    assert shell.user_ns["slow"].id == video_id and "set slow" in resumed.stdout
     assert run(shell, "%sora resume").result.text.startswith("nothing to resume")
 
 
