@@ -84,7 +84,7 @@ class Cell:
         if args.storyboard:
             from .storyboard_cell import run_storyboard
 
-            value = run_storyboard(runner, args, prompt)
+            value = run_storyboard(runner, args, prompt, in_kernel=self.in_kernel)
             if args.name:
                 self.ns[args.name] = value
             return value
@@ -108,7 +108,7 @@ class Cell:
             states = wait(jobs, in_kernel=self.in_kernel)
         except Interrupted as exc:
             if args.name:
-                exc.hint += f"; it sets {args.name} when the video is ready"
+                exc.hint = f"{exc.hint or ''}; it sets {args.name} when the video is ready"
             raise
         return self._finish(states, args)
 
