@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ..jobs.state import Job, JobState
+from ._length import length_text
 from ._style import BAR_STYLES, button, esc, pill, seconds_text, shorten, show, stylesheet
 from ._threads import LoopHop
 from .card_actions import CardActions
@@ -150,8 +151,9 @@ class JobCard(w.VBox):
         size = req.size or " ".join(x for x in (req.resolution, req.aspect_ratio) if x)
         op = "" if state.op == "create" else f" · {state.op}"
         seed = f" · seed {req.seed}" if req.seed is not None else ""
+        length = length_text(state.op, req.seconds, state.path if state.done else None)
         self.meta.value = (f'<div class="sora-meta">{esc(req.model or "")} · {esc(size)} · '
-                           f"{req.seconds}s{esc(op)}{seed}</div>")
+                           f"{esc(length)}{esc(op)}{seed}</div>")
         pct = f" {state.progress}%" if not state.done else ""
         vid = state.video_id or ""
         short = vid if len(vid) <= 20 else vid[:18] + "…"

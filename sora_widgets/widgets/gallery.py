@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
+from ._length import length_text
 from ._style import button, esc, section, shorten, stylesheet
 
 if TYPE_CHECKING:
@@ -35,6 +36,12 @@ class GalleryItem:
     seconds: int | None = None
     thumbnail: Path | None = None
     backend: str = ""
+    op: str = "create"
+
+    @property
+    def length(self) -> str:
+        """"4s", or an extension's real length and what was added ("5s (+1s added)")."""
+        return length_text(self.op, self.seconds, self.path)
 
     @property
     def title(self) -> str:
@@ -64,6 +71,7 @@ def collect(folder: Path, ledger: Ledger | None = None) -> list[GalleryItem]:
                 path=path, prompt=row.get("prompt") or "", model=row.get("model") or "",
                 video_id=row.get("video_id") or "", created=row.get("finished_at") or row.get("created_at") or 0.0,
                 size=size or "", seconds=req.get("seconds"), thumbnail=thumb, backend=row.get("backend") or "",
+                op=row.get("op") or "create",
             )
     if folder.is_dir():
         for path in folder.glob("*.mp4"):
@@ -187,7 +195,7 @@ class Gallery(w.VBox):
         except Exception:  # unreadable file: a placeholder, not an error
             thumb = w.HTML(f'<div class="sora-muted" style="width:{THUMB_WIDTH}px">no preview</div>')
         when = time.strftime("%b %d %H:%M", time.localtime(item.created)) if item.created else ""
-        meta = " · ".join(x for x in (item.model, item.size, f"{item.seconds}s" if item.seconds else "", when) if x)
+        meta = " · ".join(x for x in (item.model, item.size, item.length, when) if x)
         caption = w.HTML(f'<div class="sora-card-title" style="max-width:{THUMB_WIDTH}px" title="{esc(item.prompt)}">'
                          f'{esc(shorten(item.title, 40))}</div><div class="sora-meta">{esc(meta)}</div>')
         pick = w.Checkbox(item.path in self.selected, description="compare", indent=False,

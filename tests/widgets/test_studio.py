@@ -150,6 +150,15 @@ def test_extend_takes_seconds(runner: JobRunner) -> None:
     state = new.wait(30)
     assert state.ok and state.op == "extend"
     assert video_info(Path(state.path).read_bytes())[2] == pytest.approx(3.0)
+    # issue 17: the clip's real length (and what was added), not "2s · extend" on a 3-second video
+    assert "3s (+2s added) · extend" in studio.cards[new.key].meta.value
+    from sora_widgets.widgets import Gallery
+
+    gallery = Gallery(runner)
+    [item] = [i for i in gallery.items if i.video_id == state.video_id]
+    assert item.length == "3s (+2s added)"
+    captions = [tile.children[1].value for tile in gallery.grid.children]
+    assert any("3s (+2s added)" in c for c in captions) and not any("· 2s ·" in c for c in captions)
 
 
 async def test_jobs_run_on_the_running_loop(runner: JobRunner) -> None:
