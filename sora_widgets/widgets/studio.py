@@ -24,6 +24,33 @@ from .composer import Composer
 from .params import Parameters, static_capabilities
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+
+class ReferenceChip(w.HBox):
+    """The reference the next Generate will use, as a chip beside the button, with ✕ to drop it
+    (a last frame taken as reference is otherwise easy to forget)."""
+
+    def __init__(self, clear: Callable[[], Any]) -> None:
+        self.label = w.HTML()
+        self.clear_button = button("", icon="times", tooltip="Generate without this reference image")
+        self.clear_button.add_class("sora-chip-clear")
+        self.clear_button.on_click(lambda _: clear())
+        super().__init__([self.label, self.clear_button], layout=w.Layout(align_items="center"))
+        self.add_class("sora-reference-chip")
+        show(self, False)
+
+    def update(self, parameters: Parameters) -> None:
+        ref = parameters.reference
+        if ref is None:
+            show(self, False)
+            return
+        name = Path(ref).name if isinstance(ref, (str, Path)) else "uploaded image"
+        self.label.value = (f'<span class="sora-chip" title="{esc(str(ref))}"><i class="fa fa-image"></i> '
+                            f'reference: {esc(name if len(name) <= 28 else name[:12] + "…" + name[-12:])}</span>')
+        show(self, True, "flex")
+
+if TYPE_CHECKING:
     from ..capabilities import BackendCapabilities
     from ..jobs import Job, JobRunner
     from ..prompt.structured import Prompt
@@ -47,6 +74,7 @@ class Studio(w.VBox):
 
     def __init__(self, backend: str | None = None, *, model: str | None = None, runner: JobRunner | None = None,
                  prompt: Prompt | dict[str, Any] | str | None = None, resume: bool = True) -> None:
+        self._error_shown = False
         self.runner = runner if runner is not None else runner_for(backend)
         self._runners: dict[str, JobRunner] = {self.runner.backend: self.runner}
         self.jobs: list[Job] = []
@@ -60,14 +88,16 @@ class Studio(w.VBox):
         self.generate_button.on_click(lambda _: self.generate())
         self.summary = w.HTML()
         self.summary.add_class("sora-summary")
+        self.reference_chip = ReferenceChip(lambda: self.parameters.set_reference(None))
         self.message = w.HTML()
         self.error_details = w.Accordion(children=[w.HTML()], titles=("Details",), selected_index=None)
         show(self.error_details, False)
         self.jobs_box = w.VBox()
         self.header = w.HTML()
         left = w.VBox([section("Prompt composer"), self.composer], layout=w.Layout(flex="3 1 460px", min_width="0"))
-        bar = w.HBox([self.generate_button, self.summary],
-                     layout=w.Layout(align_items="center", margin="12px 0 4px", grid_gap="12px"))
+        bar = w.HBox([self.generate_button, self.summary, self.reference_chip],
+                     layout=w.Layout(align_items="center", margin="12px 0 4px", grid_gap="12px",
+                                     flex_flow="row wrap"))
         right = w.VBox([section("Parameters"), self.parameters, self.composer.review, bar, self.message,
                         self.error_details], layout=w.Layout(flex="2 1 320px", min_width="0"))
         left.add_class("sora-panel")
@@ -80,7 +110,8 @@ class Studio(w.VBox):
         self.add_class("sora-studio")
         self.add_class("sora-root")
         self.parameters.observe(self._params_changed)
-        self.composer.observe(lambda _: self._update_summary(), names="value")
+        self.composer.observe(lambda _: self._inputs_changed(), names="value")
+        self.parameters.reference_picker.observe(lambda _: self._inputs_changed(), names=["value", "error"])
         self.composer.on_request_fix(self._apply_request_fix)
         self._params_changed()
         if resume:
@@ -126,7 +157,19 @@ class Studio(w.VBox):
         except ValueError:
             request = None
         self.composer.set_context(request, p.backend_caps)
+        self._inputs_changed()
+
+    def _inputs_changed(self) -> None:
+        """The summary, the reference chip, and the error line: an error shown for an input goes
+        away (or is replaced by what is still wrong) as soon as the input changes."""
         self._update_summary()
+        self.reference_chip.update(self.parameters)
+        if self._error_shown:
+            problem = self.problem()
+            if problem is None:
+                self._say("")
+            else:
+                self._say(problem, error=True)
 
     def _update_summary(self) -> None:
         p = self.parameters
@@ -153,13 +196,32 @@ class Studio(w.VBox):
         negative = self.composer.negative_prompt if mc is not None and mc.negative_prompt else None
         return self.parameters.request(text, negative_prompt=negative)
 
-    def generate(self, prompt: str | None = None) -> list[Job]:
-        """Start the generation (all variations); returns the new jobs. A refusal (invalid request,
-        budget) shows one line in the Studio and returns []."""
-        self._say("")
+    def problem(self, prompt: str | None = None) -> str | None:
+        """What stops Generate now, as one line (no prompt, an unusable reference, a request the
+        model refuses), or None. Nothing is sent."""
         text = self.composer.value if prompt is None else prompt
         if not text.strip():
-            self._say("Write a prompt first (a subject and an action are enough).", error=True)
+            return "Write a prompt first (a subject and an action are enough)."
+        bad = self.parameters.reference_picker.error
+        if bad:
+            return (f"Reference: {bad} — fix it, upload another image, or clear it (✕) to generate "
+                    "without a reference")
+        try:
+            self.runner.prepare(self.request(text))
+        except (SoraError, ValueError) as exc:
+            if callable(getattr(exc, "errors", None)):
+                exc = from_validation_error(exc)
+            return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        return None
+
+    def generate(self, prompt: str | None = None) -> list[Job]:
+        """Start the generation (all variations); returns the new jobs. A refusal (invalid input,
+        budget) shows one line in the Studio and returns [] — nothing is sent."""
+        self._say("")
+        text = self.composer.value if prompt is None else prompt
+        problem = self.problem(text)
+        if problem is not None:
+            self._say(problem, error=True)
             return []
         try:
             request = self.request(text)
@@ -221,6 +283,7 @@ class Studio(w.VBox):
 
     # -- messages -------------------------------------------------------------------------------------
     def _say(self, text: str, *, error: bool = False) -> None:
+        self._error_shown = error and bool(text)
         cls = "sora-error" if error else "sora-ok"
         self.message.value = f'<div class="{cls}">{esc(text)}</div>' if text else ""
         if not error:

@@ -90,7 +90,9 @@ def test_refusals_are_one_line_in_the_studio(runner: JobRunner, fast_server, tmp
     studio.composer.value = "x" * 40_000
     assert studio.generate() == []
     assert "sora-error" in studio.message.value and "\n" not in studio.message.value
-    assert studio.error_details.layout.display != "none"
+    # issue 17: one translated line (what, why, what to do), not pydantic's dump with its URL
+    assert "40,000 characters long, over the limit of 32,000 — shorten it by 8,000" in studio.message.value
+    assert not any(x in studio.message.value for x in ("pydantic", "Input should", "validation error"))
     budget = Studio(runner=make_runner(fast_server, tmp_path / "b", budget_session=0.0), model="animatic")
     budget.composer.value = "a heron"
     budget.parameters.size_picker.value = "320x180"
