@@ -84,8 +84,10 @@ class CardActions(w.VBox):
     def ask(self, op: str) -> None:
         """Show the inline prompt for remix/edit/extend."""
         state = self.card.state
-        text = w.Text(value=state.request.prompt if op == "extend" else "",
-                      placeholder={"remix": "What should change? (the whole new prompt)",
+        # remix and extend start from the source prompt (a remix sends the whole new prompt: edit
+        # what should change); an edit describes only the change
+        text = w.Text(value=state.request.prompt if op in ("remix", "extend") else "",
+                      placeholder={"remix": "The whole new prompt: change what should be different",
                                    "edit": "Describe the edit",
                                    "extend": "What happens next?"}[op],
                       layout=w.Layout(flex="1 1 auto", width="auto"))
@@ -115,7 +117,7 @@ class CardActions(w.VBox):
         try:
             request = state.request.with_(**changes)
             job = self.card.get_runner().submit(request, op=op, parent_id=state.video_id,
-                                                label=f"{op} of {state.video_id}: {prompt.strip()}")
+                                                label=f"{op.capitalize()}: {prompt.strip()}")
         except (SoraError, ValueError) as exc:
             self.say(str(exc).splitlines()[0], error=True)
             return []

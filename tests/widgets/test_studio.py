@@ -111,9 +111,12 @@ def test_follow_ups_remix_last_frame_cell_and_delete(runner: JobRunner) -> None:
     actions.follow_up_buttons["remix"].click()
     [row] = actions.panel.children
     text, go = row.children[0], row.children[1]
+    assert text.value == "a lighthouse in a storm, aerial view"  # issue 17: prefilled with the source prompt
     text.value = "a lighthouse in a snowstorm, aerial view"
     go.click()
     assert len(studio.jobs) == 2 and studio.jobs[1].state.op == "remix"
+    title = studio.cards[studio.jobs[1].key].title.value
+    assert "Remix: a lighthouse in a snowstorm" in title and "video_" not in title  # titled by its prompt
     assert studio.jobs[1].state.parent_id == state.video_id
     assert studio.jobs_box.children[0].children[0].job is studio.jobs[1]
     remixed = studio.jobs[1].wait(30)
