@@ -31,7 +31,7 @@ def sora_cell(request: VideoRequest, *, op: str = "create", parent_id: str | Non
         opts.append(f"--seed {request.seed}")
     ref = request.input_reference
     if ref is not None and ref.kind == "path" and ref.path is not None:
-        opts.append(f"--ref {shlex.quote(str(ref.path))}")
+        opts.append(f"--ref {shlex.quote(_relative(ref.path))}")
     elif ref is not None and ref.kind == "url" and ref.url and not ref.url.startswith("data:"):
         opts.append(f"--ref {shlex.quote(ref.url)}")
     if ref is not None and request.fit != "cover":
@@ -40,6 +40,18 @@ def sora_cell(request: VideoRequest, *, op: str = "create", parent_id: str | Non
         opts.append(f"--avoid {shlex.quote(request.negative_prompt)}")
     head = " ".join(["%%sora", *opts])
     return f"{head}\n{request.prompt}"
+
+
+def _relative(path: Path) -> str:
+    """A path relative to the working folder (in a kernel: the notebook's), so the cell works for
+    whoever opens the notebook; absolute when it lies outside that folder."""
+    import os
+
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return str(path)
+    return str(path) if rel.startswith("..") else rel.replace(os.sep, "/")
 
 
 def save_last_frame(video: Path) -> Path:

@@ -172,12 +172,24 @@ class JobCard(w.VBox):
 
     def _render_timing(self, state: JobState) -> None:
         parts = [f"{seconds_text(state.elapsed)} elapsed" if not state.done else f"took {seconds_text(state.elapsed)}"]
-        eta = state.eta
-        if eta is not None:
-            parts.append(f"~{seconds_text(eta)} left")
+        if not state.done:
+            eta = self._time_left(state)
+            parts.append(f"~{seconds_text(eta)} left" if eta is not None else "estimating…")
         if state.cost:
             parts.append(f"${state.cost:.2f}")
         self.timing.value = f'<div class="sora-meta">{" · ".join(parts)}</div>'
+
+    def _time_left(self, state: JobState) -> float | None:
+        """From the backend's recent jobs in the ledger; "estimating…" (None) without history."""
+        if state.submitted_at is None:
+            return None
+        from ..jobs.eta import time_left
+
+        try:
+            ledger = self.get_runner().ledger
+        except Exception:  # no runner can be built (settings): no history, only progress
+            ledger = None
+        return time_left(state, ledger)
 
     def _schedule_tick(self) -> None:
         """Refresh elapsed/ETA every second while running (only with a running loop)."""

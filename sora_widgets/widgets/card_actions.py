@@ -3,6 +3,7 @@ inline), last frame → next reference, copy as a `%%sora` cell, delete (asks to
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,6 +44,36 @@ def download_link(path: Path, label: str = "Download MP4") -> w.Output:
     return out
 
 
+_COPY_JS = ("(function(b){const t=JSON.parse(b.dataset.cell);"
+            "navigator.clipboard.writeText(t).then(()=>{b.textContent='✓ Copied: paste it into a cell'},"
+            "()=>{b.textContent='Copy blocked by the browser: select the text above'});})(this)")
+_INSERT_JS = ("(async function(b){const app=window.jupyterapp;const t=JSON.parse(b.dataset.cell);"
+              "const nb=app&&app.shell.currentWidget;"
+              "if(!nb||!nb.content||!nb.content.activeCell){b.textContent='No notebook here: use Copy';return;}"
+              "await app.commands.execute('notebook:insert-cell-below');"
+              "nb.content.activeCell.model.sharedModel.setSource(t);b.textContent='✓ Inserted below';})(this)")
+
+
+def cell_buttons(text: str) -> w.Output:
+    """Copy (clipboard) and, where the page exposes JupyterLab's app, "new cell below": plain HTML
+    buttons whose click runs in the browser (a user gesture, which the clipboard requires)."""
+    data = esc(json.dumps(text))
+    style = ('style="height:26px;font-size:12px;padding:0 10px;margin:4px 6px 0 0;border-radius:6px;cursor:pointer;'
+             'border:1px solid var(--jp-border-color2);background:var(--jp-layout-color2);'
+             'color:var(--jp-ui-font-color1)"')
+    copy = f'<button class="sora-copy-cell" data-cell="{data}" {style} onclick="{esc(_COPY_JS)}">📋 Copy</button>'
+    insert = (f'<button class="sora-insert-cell" data-cell="{data}" {style} onclick="{esc(_INSERT_JS)}">'
+              "＋ New cell below</button>")
+    # shown only where the app is reachable (window.jupyterapp); elsewhere Copy does the job
+    probe = ('<img src="data:," alt="" style="display:none" onerror="if(!window.jupyterapp){'
+             "this.parentNode.querySelector('.sora-insert-cell').style.display='none'}\">")
+    out = w.Output(layout=w.Layout(width="auto"))
+    out.outputs = ({"output_type": "display_data", "metadata": {},
+                    "data": {"text/html": f"<div>{copy}{insert}{probe}</div>",
+                             "text/plain": "copy the %%sora cell above"}},)
+    return out
+
+
 class CardActions(w.VBox):
     """Buttons and the inline panel under a finished video; hidden until the job completes."""
 
@@ -60,7 +91,8 @@ class CardActions(w.VBox):
         self.frame_button = button("Last frame → reference", icon="image",
                                    tooltip="Use the final frame as the reference image of the next generation")
         self.frame_button.on_click(lambda _: self.use_last_frame())
-        self.cell_button = button("%%sora", icon="code", tooltip="Show this generation as a %%sora cell")
+        self.cell_button = button("%%sora", icon="code", tooltip="This generation as a %%sora cell: copy it or "
+                                  "insert it as a new cell")
         self.cell_button.on_click(lambda _: self.toggle_cell())
         super().__init__([self.buttons, self.panel, self.message], layout=w.Layout(margin="4px 0 0 0"))
         show(self, False)
@@ -143,9 +175,14 @@ class CardActions(w.VBox):
         return png
 
     def toggle_cell(self) -> None:
+        """Show the `%%sora` cell with buttons that copy it to the clipboard or insert it as a new
+        notebook cell below (paths relative to the notebook)."""
         state = self.card.state
         self.cell.value = sora_cell(state.request, op=state.op, parent_id=state.parent_id, backend=state.backend)
-        self.panel.children = () if self.cell in self.panel.children else (self.cell,)
+        if self.cell in self.panel.children:
+            self.panel.children = ()
+            return
+        self.panel.children = (self.cell, cell_buttons(self.cell.value))
 
     def delete(self) -> bool:
         """First call asks to confirm; the second deletes on the server and locally."""
