@@ -261,7 +261,7 @@ def dry_run(runner: JobRunner, args: CellArgs, request: VideoRequest, cost: floa
     if wire:
         lines += ["", "wire:", *(f"  {line}" for line in wire)]
     lines += ["", "validation: " + ("ok" if not problems else "; ".join(problems))]
-    findings = lint_findings(request, runner)
+    findings = lint_findings(as_asked(request, args, runner), runner)
     if findings is not None:
         lines += ["", "lint:", *(f"  {f}" for f in findings)] if findings else ["", "lint: no findings"]
     n = args.variations
@@ -293,6 +293,15 @@ def _wire(runner: JobRunner, request: VideoRequest, op: str, parent: str | None)
         body[name] = data.decode(errors="replace") if filename is None else f"<{filename}: {len(data)} bytes {mime}>"
     lines += [f"{k}: {json.dumps(v) if not isinstance(v, str) else v}" for k, v in body.items()]
     return lines, problems
+
+
+def as_asked(request: VideoRequest, args: CellArgs, runner: JobRunner) -> VideoRequest:
+    """The request as the user asked for it, for the linter: a length nobody chose (the model's
+    default) is left unset, so "6 seconds" in the prompt is proposed as the length instead of
+    being dropped in favour of the default."""
+    if args.seconds is None and runner.settings.seconds is None and not runner.settings.profile().get("seconds"):
+        return request.with_(seconds=None)
+    return request
 
 
 def lint_findings(request: VideoRequest, runner: JobRunner) -> list[Any] | None:

@@ -226,7 +226,7 @@ class Commands:
     # -- prompt ----------------------------------------------------------------------------
     def cmd_lint(self, rest: str) -> Text:
         from ..models import VideoRequest
-        from .cell import Cell, lint_findings
+        from .cell import Cell, as_asked, lint_findings
         from .parser import CellArgs, resolve_value, validated
 
         options, text = split_leading_options(rest)
@@ -243,7 +243,7 @@ class Commands:
             request, _ = Cell.build(runner, args, prompt)
         except SoraError:  # lint what can be linted; the cell itself will report the bad value
             request = VideoRequest(prompt=prompt)
-        findings = lint_findings(request, runner)
+        findings = lint_findings(as_asked(request, args, runner), runner)
         if findings is None:
             raise ConfigurationError("this build has no prompt linter", hint="update sora_widgets")
         if not findings:

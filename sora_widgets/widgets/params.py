@@ -81,6 +81,8 @@ class Parameters(w.VBox):
     fit = t.Unicode("cover", help="how the reference is fitted to the size: cover or contain")
     cost = t.Float(0.0, help="estimated USD for the whole generation (all variations)")
     capabilities = t.Instance(ModelCapabilities, allow_none=True, help="the chosen model's capabilities")
+    seconds_chosen = t.Bool(False, help="the duration was picked (by the user, a template or a fix), not the "
+                            "model's default")
 
     def __init__(self, backend: str | None = None, model: str | None = None, *, runner: JobRunner | None = None,
                  capabilities_for: CapabilitiesFor | None = None) -> None:
@@ -213,6 +215,8 @@ class Parameters(w.VBox):
         if change is not None and change.get("owner") is self.model_picker:
             self.set_model(change["new"])
             return
+        if change is not None and change.get("owner") is self.duration:
+            self.seconds_chosen = True
         mc = self.capabilities
         if mc is None:
             return

@@ -154,6 +154,8 @@ class Studio(w.VBox):
                              f'model <b>{esc(p.model)}</b></span></div>')
         try:
             request = p.request(self.composer.value or "-")
+            if not p.seconds_chosen:  # the model's default: "6 seconds" in the prompt may propose a length
+                request = request.with_(seconds=None)
         except ValueError:
             request = None
         self.composer.set_context(request, p.backend_caps)

@@ -189,8 +189,11 @@ def test_subcommands(shell: Any, server: Any, tmp_path: Path) -> None:
     assert "animatic" in models and "1-20" in models and "320x180" in models
     cost = run(shell, "%sora cost").result.text()
     assert "backend  local" in cost and "budgets:" in cost
-    lint = run(shell, "%sora lint -s 2 a girl's kite, 8 seconds long").result
-    assert "prose-params" in lint.text
+    lint = run(shell, "%sora lint -m animatic -s 2 a girl's kite, 8 seconds long").result
+    assert "prose-params" in lint.text and "already does" in lint.text
+    # issue 17: with no -s, the prose length is proposed (snapped to the model), not dropped for the default
+    lint = run(shell, "%sora lint -m animatic a girl's kite, 8 seconds long").result
+    assert "move it there (seconds=8)" in lint.text
     assert type(run(shell, "%sora studio").result).__name__ == "Studio"
     gallery = run(shell, "%sora gallery")
     assert gallery.err_lines == [] and type(gallery.result).__name__ == "Gallery"

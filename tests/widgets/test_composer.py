@@ -164,3 +164,18 @@ def test_every_guide_template_renders(name: str) -> None:
     c = Composer()
     c.apply_template(name)
     assert c.value == GUIDE_TEMPLATES[name].prompt.render()
+
+
+def test_prose_duration_is_proposed_not_dropped(runner: JobRunner) -> None:
+    """Issue 17: the fix removed "6 seconds" and the default 4 s stayed, silently."""
+    studio = Studio(runner=runner, model="animatic")
+    studio.composer.value = "A red kite over a beach at dawn, wide shot, soft light, 6 seconds"
+    [finding] = [f for f in studio.composer.findings if f.code == "prose-params"]
+    assert "seconds=6" in finding.message
+    studio.composer.apply_fix(finding)
+    assert studio.parameters.seconds == 6 and "6 seconds" not in studio.composer.value
+    # once a length is chosen, the prompt's words are only removed
+    studio.parameters.duration.value = 3
+    studio.composer.value = "A red kite over a beach at dawn, wide shot, soft light, 6 seconds"
+    [finding] = [f for f in studio.composer.findings if f.code == "prose-params"]
+    assert "already does" in finding.message
