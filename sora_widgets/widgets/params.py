@@ -192,7 +192,8 @@ class Parameters(w.VBox):
                 self.resolution_picker.value = keep
             self.aspect_picker.options = list(mc.aspect_ratios)
             if mc.aspect_ratios:
-                keep = self.aspect_ratio if self.aspect_ratio in mc.aspect_ratios else mc.aspect_ratios[0]
+                keep = self.aspect_ratio if self.aspect_ratio in mc.aspect_ratios else (
+                    mc.aspect_default or mc.aspect_ratios[0])
                 self.aspect_picker.value = keep
             show(self.size_picker, exact)
             show(self.resolution_picker, not exact and bool(mc.resolutions))
