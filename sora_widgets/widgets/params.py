@@ -88,6 +88,8 @@ class Parameters(w.VBox):
                  capabilities_for: CapabilitiesFor | None = None) -> None:
         self.runner = runner
         self._capabilities_for = capabilities_for
+        #: why the backend's model list could not be loaded ("" when it was)
+        self.catalog_error = ""
         self._updating = False
         self.backend_caps: BackendCapabilities | None = None
         backend = backend or (runner.backend if runner is not None else "local")
@@ -136,6 +138,7 @@ class Parameters(w.VBox):
     # -- choosing ---------------------------------------------------------------------------------
     def _load_capabilities(self, backend: str) -> BackendCapabilities:
         self.note.value = ""
+        self.catalog_error = ""
         try:
             if self._capabilities_for is not None:
                 return self._capabilities_for(backend)
@@ -147,8 +150,10 @@ class Parameters(w.VBox):
             return runner_for(backend).capabilities
         except Exception as exc:
             caps = static_capabilities(backend)
-            self.note.value = (f'<div class="sora-error">Could not load the model list: '
-                               f'{esc(str(exc).splitlines()[0])} — showing the defaults.</div>')
+            why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            self.catalog_error = why
+            self.note.value = (f'<div class="sora-error">No model list for {esc(backend)}: {esc(why)}. '
+                               "Fix that, then choose the backend again to load it.</div>")
             return caps
 
     def set_backend(self, backend: str, *, model: str | None = None) -> None:
@@ -160,6 +165,8 @@ class Parameters(w.VBox):
             if self.backend_picker.value != backend:
                 self.backend_picker.value = backend
             options = [(mc.label or mc.id, mc.id) for mc in caps.models.values()]
+            if self.catalog_error:  # the declared placeholders say nothing a user can act on
+                options = [(f"{mc.id} (model list not loaded)", mc.id) for mc in caps.models.values()]
             chosen = model or (self.model if self.model in caps.models else caps.default_model)
             if chosen not in caps.models:
                 options.append((chosen, chosen))

@@ -149,9 +149,10 @@ class Studio(w.VBox):
         if change is not None and change.get("name") == "backend":
             self.runner = self._runner(change["new"])
         p = self.parameters
+        model = (f'model <b>{esc(p.model)}</b>' if not p.catalog_error else
+                 '<span class="sora-error">no model list (see Parameters)</span>')
         self.header.value = ('<div class="sora-title"><i class="fa fa-film"></i> Sora Studio'
-                             f'<span class="sora-sub">backend <b>{esc(p.backend)}</b> · '
-                             f'model <b>{esc(p.model)}</b></span></div>')
+                             f'<span class="sora-sub">backend <b>{esc(p.backend)}</b> · {model}</span></div>')
         try:
             request = p.request(self.composer.value or "-")
             if not p.seconds_chosen:  # the model's default: "6 seconds" in the prompt may propose a length
