@@ -404,9 +404,12 @@ class Production:
         n = len(statuses)
         return [s for i, s in enumerate(statuses) if not (i + 1 < n and self.board.continuity(i + 1) == "extend")]
 
-    def default_stitch_path(self, first: Path) -> Path:
+    def default_stitch_path(self, first: Path, crossfade: int = 0) -> Path:
+        """`<board id>-<title>.mp4`; a crossfade version gets its own name (`…-xfade6.mp4`), so it
+        never overwrites the hard-cut film."""
         slug = re.sub(r"[^a-z0-9]+", "-", self.board.title.lower()).strip("-")
-        return first.parent / f"{self.board.id}{'-' + slug if slug else ''}.mp4"
+        fade = f"-xfade{crossfade}" if crossfade else ""
+        return first.parent / f"{self.board.id}{'-' + slug if slug else ''}{fade}.mp4"
 
     def stitch(self, path: str | Path | None = None, *, crossfade: int = 0) -> StitchResult:
         """One MP4 of the current takes, beside the shots (or at `path`), recorded in the group."""
@@ -414,7 +417,7 @@ class Production:
 
         inputs = self.stitch_inputs()
         paths = [s.path for s in inputs if s.path is not None]
-        target = Path(path) if path else self.default_stitch_path(paths[0])
+        target = Path(path) if path else self.default_stitch_path(paths[0], crossfade)
         result = stitch(paths, target, crossfade=crossfade, fit=self.board.fit)
         with self._lock:
             self.last_stitch = {**result.summary(), "keys": [s.key for s in inputs], "at": time.time()}
