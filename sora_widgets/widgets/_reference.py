@@ -101,7 +101,7 @@ class ReferencePicker(w.VBox):
                 raise ValueError("only local files and uploads can be previewed")
             self.thumb.value = thumbnail_png(data)
         except Exception as exc:
-            why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            why = (str(exc).splitlines()[0] if str(exc) else type(exc).__name__).removeprefix("input_reference ")
             self.error = why
             kept = self.value is not None
             also = " — the earlier reference is kept; fix this or clear it (✕)" if kept else ""

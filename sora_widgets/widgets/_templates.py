@@ -77,7 +77,7 @@ class TemplatePicker(w.HBox):
         self.active_name = name
         extra = f" · {esc(note)}" if note else ""
         self.active.value = f'<span title="the template last applied">template: <b>{esc(name)}</b>{extra}</span>'
-        show(self.undo_button, self._undo is not None, "inline-flex")
+        show(self.undo_button, self._undo is not None)
 
     def undo(self) -> None:
         """Put back what the last template replaced; the active template is cleared."""

@@ -61,9 +61,10 @@ def cell_buttons(text: str) -> w.Output:
     style = ('style="height:26px;font-size:12px;padding:0 10px;margin:4px 6px 0 0;border-radius:6px;cursor:pointer;'
              'border:1px solid var(--jp-border-color2);background:var(--jp-layout-color2);'
              'color:var(--jp-ui-font-color1)"')
-    copy = f'<button class="sora-copy-cell" data-cell="{data}" {style} onclick="{esc(_COPY_JS)}">📋 Copy</button>'
+    copy = (f'<button class="sora-copy-cell" data-cell="{data}" {style} onclick="{esc(_COPY_JS)}">'
+            '<i class="fa fa-clipboard"></i> Copy</button>')
     insert = (f'<button class="sora-insert-cell" data-cell="{data}" {style} onclick="{esc(_INSERT_JS)}">'
-              "＋ New cell below</button>")
+              '<i class="fa fa-plus"></i> New cell below</button>')
     # shown only where the app is reachable (window.jupyterapp); elsewhere Copy does the job
     probe = ('<img src="data:," alt="" style="display:none" onerror="if(!window.jupyterapp){'
              "this.parentNode.querySelector('.sora-insert-cell').style.display='none'}\">")
@@ -169,7 +170,8 @@ class CardActions(w.VBox):
             self.say(f"could not read the last frame: {exc}", error=True)
             return None
         if self.card.publish_reference(png):
-            self.say(f"Last frame set as the reference image ({png.name}).")
+            self.say("Now the reference image of the next Generate (the chip beside the Generate button; "
+                     "✕ there removes it).")
         else:
             self.say(f"Last frame saved as {png} — pass it as input_reference (or --ref).")
         return png
@@ -206,4 +208,4 @@ class CardActions(w.VBox):
 
     def say(self, text: str, *, error: bool = False) -> None:
         cls = "sora-error" if error else "sora-ok"
-        self.message.value = f'<div class="{cls}">{esc(text)}</div>'
+        self.message.value = f'<div class="{cls}">{esc(text)}</div>' if text else ""

@@ -11,6 +11,7 @@ click or a cell), so the kernel stays responsive while jobs run. Everything also
 
 from __future__ import annotations
 
+import functools
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -75,6 +76,7 @@ class Studio(w.VBox):
     def __init__(self, backend: str | None = None, *, model: str | None = None, runner: JobRunner | None = None,
                  prompt: Prompt | dict[str, Any] | str | None = None, resume: bool = True) -> None:
         self._error_shown = False
+        self._reference_from: tuple[JobCard | None, Any] = (None, None)
         self.runner = runner if runner is not None else runner_for(backend)
         self._runners: dict[str, JobRunner] = {self.runner.backend: self.runner}
         self.jobs: list[Job] = []
@@ -92,7 +94,8 @@ class Studio(w.VBox):
         self.message = w.HTML()
         self.error_details = w.Accordion(children=[w.HTML()], titles=("Details",), selected_index=None)
         show(self.error_details, False)
-        self.jobs_box = w.VBox()
+        self.jobs_box = w.HBox(layout=w.Layout(flex_flow="row wrap", align_items="flex-start", width="100%"))
+        self.jobs_box.add_class("sora-jobs")
         self.header = w.HTML()
         left = w.VBox([section("Prompt composer"), self.composer], layout=w.Layout(flex="3 1 460px", min_width="0"))
         bar = w.HBox([self.generate_button, self.summary, self.reference_chip],
@@ -167,6 +170,12 @@ class Studio(w.VBox):
         away (or is replaced by what is still wrong) as soon as the input changes."""
         self._update_summary()
         self.reference_chip.update(self.parameters)
+        card, ref = self._reference_from
+        if card is not None and self.parameters.reference != ref:  # that card's note no longer holds
+            card.actions.say("")
+            self._reference_from = (None, None)
+            if not self._error_shown:
+                self._say("")
         if self._error_shown:
             problem = self.problem()
             if problem is None:
@@ -253,18 +262,19 @@ class Studio(w.VBox):
         for job in jobs:
             card = JobCard(job, owner)
             card.on_new_jobs(follow_ups)
-            card.on_use_reference(self._use_reference)
+            card.on_use_reference(functools.partial(self._use_reference, card=card))
             self.cards[job.key] = card
             self.jobs.append(job)
             cards.append(card)
-        row = w.HBox(cards, layout=w.Layout(flex_flow="row wrap", align_items="flex-start"))
-        self.jobs_box.children = (row, *self.jobs_box.children)
+        # one wrapping flow, newest first: follow-ups sit beside their sources instead of one row each
+        self.jobs_box.children = (*cards, *self.jobs_box.children)
         show(self.jobs_title, True)
         return cards
 
-    def _use_reference(self, path: Path) -> None:
+    def _use_reference(self, path: Path, card: JobCard | None = None) -> None:
         self.parameters.set_reference(path)
-        self._say(f"The last frame ({path.name}) is now the reference image.")
+        self._reference_from = (card, self.parameters.reference)
+        self._say("A last frame is now the reference image (the chip beside Generate; ✕ removes it).")
 
     def wait(self, timeout: float | None = None) -> list[Any]:
         """Block until every job is done (scripts, other threads). In a notebook cell use
@@ -287,6 +297,8 @@ class Studio(w.VBox):
     # -- messages -------------------------------------------------------------------------------------
     def _say(self, text: str, *, error: bool = False) -> None:
         self._error_shown = error and bool(text)
+        if error and text and not text.startswith("✖"):
+            text = f"✖ {text}"
         cls = "sora-error" if error else "sora-ok"
         self.message.value = f'<div class="{cls}">{esc(text)}</div>' if text else ""
         if not error:

@@ -50,8 +50,7 @@ def test_variations_run_side_by_side_with_different_seeds(runner: JobRunner) -> 
     studio.parameters.variation_picker.value = 2
     jobs = studio.generate()
     assert len(jobs) == 2
-    [row] = studio.jobs_box.children
-    assert [c.job for c in row.children] == jobs  # one row: side by side
+    assert [c.job for c in studio.jobs_box.children] == jobs  # side by side in the jobs flow
     states = studio.wait(30)
     assert all(s.ok for s in states)
     assert states[0].request.seed != states[1].request.seed
@@ -118,7 +117,7 @@ def test_follow_ups_remix_last_frame_cell_and_delete(runner: JobRunner) -> None:
     title = studio.cards[studio.jobs[1].key].title.value
     assert "Remix: a lighthouse in a snowstorm" in title and "video_" not in title  # titled by its prompt
     assert studio.jobs[1].state.parent_id == state.video_id
-    assert studio.jobs_box.children[0].children[0].job is studio.jobs[1]
+    assert studio.jobs_box.children[0].job is studio.jobs[1]  # newest first
     remixed = studio.jobs[1].wait(30)
     assert remixed.ok and remixed.request.prompt.startswith("a lighthouse in a snowstorm")
     # last frame -> the Studio's reference picker
