@@ -27,6 +27,14 @@ def thumbnail_png(data: bytes, height: int = THUMB_HEIGHT) -> bytes:
     return buf.getvalue()
 
 
+def short_name(name: str, limit: int = 28) -> str:
+    """A file name that fits a narrow panel: the start and the end, with … between."""
+    if len(name) <= limit:
+        return name
+    half = (limit - 1) // 2
+    return f"{name[:half]}…{name[-half:]}"
+
+
 def _shown_path(value: Any) -> str:
     """A path as typed, or relative to the working folder (the notebook's) when it is inside it,
     so a long absolute path (a saved last frame) does not overflow the panel."""
@@ -112,8 +120,8 @@ class ReferencePicker(w.VBox):
         self.error = ""
         show(self.thumb, True)
         self.value = ref.path if ref.kind == "path" else ref.data
-        label = name or (ref.path.name if ref.path else ref.name)
-        self.info.value = f'<div class="sora-meta">{esc(label)}</div>'
+        label = short_name(name or (ref.path.name if ref.path else ref.name))
+        self.info.value = f'<div class="sora-meta" title="{esc(str(value))}">{esc(label)}</div>'
         if ref.kind == "path" and self.path.value != str(value):
             self.path.value = _shown_path(value)
         show(self.preview, True, "flex")

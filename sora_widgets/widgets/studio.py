@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ..errors import SoraError, from_validation_error
+from ._reference import short_name
 from ._style import button, esc, section, show, stylesheet
 from .card import JobCard
 from .composer import Composer
@@ -48,7 +49,7 @@ class ReferenceChip(w.HBox):
             return
         name = Path(ref).name if isinstance(ref, (str, Path)) else "uploaded image"
         self.label.value = (f'<span class="sora-chip" title="{esc(str(ref))}"><i class="fa fa-image"></i> '
-                            f'reference: {esc(name if len(name) <= 28 else name[:12] + "…" + name[-12:])}</span>')
+                            f"reference: {esc(short_name(name))}</span>")
         show(self, True, "flex")
 
 if TYPE_CHECKING:
