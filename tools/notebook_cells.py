@@ -528,7 +528,12 @@ print(film)
 info = probe(film.path)
 print(info.size, f"{info.duration:.2f}s")
 """),
-    ("md", "Regenerate one shot without redoing the others, then stitch again:"),
+    ("md", """
+Regenerate one shot without redoing the others: shots are numbered as every line prints them, so
+`regenerate(2)` is shot 2. The new take has a new seed, so it really differs; shot 3 was chained
+from the old take, so it is flagged `stale` until you run `board.run(cascade=True)`. Then stitch
+again with a crossfade of 6 frames (0.25 s at 24 fps); the crossfade film gets its own file name.
+"""),
     ("code", """
 for status in board.regenerate(2):
     print(status.line())

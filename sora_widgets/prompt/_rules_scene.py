@@ -11,6 +11,7 @@ from ._classify import _LIGHT_WORDS
 from ._context import LintContext
 from ._lexicon import PLACE_NOUNS, STILL_VERBS, is_action_verb, plural, subject_nouns
 from ._match import enclosing, find_terms, has_term, sentence_spans, words
+from ._negation import find_negations
 from .findings import Finding
 from .vocabulary import ANGLES, LENSES, LIGHTING, SHOT_TYPES, TIME_OF_DAY
 
@@ -26,7 +27,8 @@ def check_complexity(ctx: LintContext) -> list[Finding]:
     toks = [t for t in words(ctx.masked) if not any(s <= t[1] < e for s, e in camera)]
     tokens = [w for w, _, _ in toks]
     moving = {v for i in range(len(tokens)) if (v := is_action_verb(tokens, i)) and v not in STILL_VERBS}
-    counts = subject_counts(ctx.masked, toks)
+    negated = [(n.start, n.end) for n in find_negations(ctx.text)]  # "no people" puts nobody in the shot
+    counts = subject_counts(ctx.masked, [t for t in toks if not any(s <= t[1] < e for s, e in negated)])
     total = sum(n for n, _ in counts.values())
     if len(moving) <= MAX_MOVING and total <= MAX_SUBJECTS:
         return []

@@ -57,6 +57,11 @@ class Production:
         self.jobs: dict[str, Job] = {}
         self.lineage: dict[str, dict[str, Any]] = {}
         self.last_stitch: dict[str, Any] | None = None
+        # what each earlier take was made from (the same board parsed again in a new kernel):
+        # without it, "made from an older take" could not follow the takes actually used
+        group = self.ledger.group(board.id)
+        if group is not None and group.get("kind") == GROUP_KIND:
+            self.lineage = dict(group["data"].get("takes") or {})
         self._lock = threading.RLock()
         self._listeners: list[Listener] = []
         self._active: RunHandle | None = None

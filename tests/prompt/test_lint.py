@@ -111,6 +111,7 @@ def test_scene_complexity_counts_plurals_and_groups(text: str, said: str) -> Non
     "Two dogs play in a park, wide shot, golden hour",
     "A herd of sheep crosses a road at dawn, aerial view",
     "Three friends laugh around a campfire, warm firelight, medium shot",
+    "A quiet beach with no people and no boats, golden hour, slow pan",  # excluded, not in the shot
 ])
 def test_scene_complexity_leaves_small_groups_alone(text: str) -> None:
     assert "scene-complexity" not in codes(text)

@@ -253,3 +253,16 @@ def test_a_failed_shot_stops_its_strand_and_a_fix_reruns_only_what_is_needed(
         assert [creates(server, p) for p in board.prompts()] == [1, 1, 1]
     finally:
         server.stop()
+
+
+def test_the_older_take_flag_survives_parsing_the_board_again(
+        server: EmbeddedServer, make_runner: Callable[..., JobRunner]) -> None:
+    """Issue 17: the same cell run again in a new kernel lost what each take was made from, so the
+    "made from an older take" flag depended on the kernel, not on the takes actually used."""
+    board = Storyboard.parse(THREE.format(mode="chain"))
+    board.run(make_runner(server))
+    board.regenerate(2)
+    assert [s.stale for s in board.status()] == [False, False, True]
+    again = Storyboard.parse(THREE.format(mode="chain"))  # a new kernel, the same cell
+    again.run(make_runner(server))
+    assert [s.stale for s in again.status()] == [False, False, True]
