@@ -105,7 +105,7 @@ class Cell:
         if args.no_wait:
             return self._no_wait(jobs, runner, args)
         try:
-            states = wait(jobs, in_kernel=self.in_kernel)
+            states = wait(jobs, in_kernel=self.in_kernel, ledger=runner.ledger)
         except Interrupted as exc:
             if args.name:
                 exc.hint = f"{exc.hint or ''}; it sets {args.name} when the video is ready"
@@ -159,10 +159,10 @@ def preflight(runner: JobRunner, request: VideoRequest, op: str) -> None:
     runner.client.endpoint()  # no key / no base URL: one line, nothing sent (starts the local server)
 
 
-def wait(jobs: list[Job], *, in_kernel: bool) -> list[JobState]:
+def wait(jobs: list[Job], *, in_kernel: bool, ledger: Any = None) -> list[JobState]:
     """Block until every job is done, showing progress. Ctrl-C / Kernel > Interrupt stops waiting:
     the jobs stay resumable and `PollInterrupted` names them."""
-    view = Progress(jobs, in_kernel=in_kernel)
+    view = Progress(jobs, in_kernel=in_kernel, ledger=ledger)
     try:
         while True:
             view.refresh()

@@ -135,7 +135,7 @@ class Commands:
             note = f" ({len(pending)} belong to other backends)" if pending else ""
             return Text(f"nothing to resume on the {runner.backend} backend{note}")
         print(f"resuming {len(jobs)} job(s): {', '.join(j.state.video_id or j.key for j in jobs)}")
-        states = wait(jobs, in_kernel=self.in_kernel)
+        states = wait(jobs, in_kernel=self.in_kernel, ledger=runner.ledger)
         from ..results import GenerationResults
         from .cell import failure
 

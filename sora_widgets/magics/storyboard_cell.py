@@ -122,7 +122,10 @@ class ShotProgress:
             if job is not None:
                 state = job.state
                 pct = 100 if state.done else state.progress
-                eta = f", ~{state.eta:.0f}s left" if state.eta else ""
+                from ..jobs.eta import time_left
+
+                left = time_left(state, self.production.ledger)
+                eta = f", ~{left:.0f}s left" if left is not None else ""
                 text = f"{state.status} {pct}%{eta}" if not state.done else state.status
             elif shot.id in self.kept:
                 pct, text = 100, "kept (finished earlier)"
