@@ -21,7 +21,7 @@ from pathlib import Path
 from _common import Row, print_rows
 
 HERE = Path(__file__).resolve().parent
-MODULES = ["import", "render", "poll", "batch", "download", "notebook"]
+MODULES = ["import", "render", "poll", "batch", "download", "notebook", "signals"]
 
 
 def _versions() -> str:

@@ -16,41 +16,57 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, str] = {
     "APIConnectionError": "errors",
     "APIStatusError": "errors",
+    "APITimeoutError": "errors",
+    "AuthenticationError": "errors",
+    "BadRequestError": "errors",
+    "BudgetExceededError": "errors",
+    "ConfigurationError": "errors",
+    "ConflictError": "errors",
+    "DownloadError": "errors",
+    "GenerationFailedError": "errors",
+    "InternalServerError": "errors",
+    "InvalidRequestError": "errors",
+    "NotFoundError": "errors",
+    "PaymentRequiredError": "errors",
+    "PermissionDeniedError": "errors",
+    "PollInterrupted": "errors",
+    "PollTimeoutError": "errors",
+    "RateLimitError": "errors",
+    "SoraError": "errors",
+    "UnprocessableEntityError": "errors",
+    "UnsupportedFeatureError": "errors",
     "AsyncSoraClient": "client",
     "BackendCapabilities": "capabilities",
     "BatchPanel": "widgets",
-    "BudgetExceededError": "errors",
     "Composer": "widgets",
-    "ConfigurationError": "errors",
     "Gallery": "widgets",
-    "GenerationFailed": "errors",
     "GenerationResult": "results",
     "GenerationResults": "results",
-    "InvalidRequestError": "errors",
     "JobCard": "widgets",
     "ModelCapabilities": "capabilities",
     "Parameters": "widgets",
     "Player": "widgets",
-    "PollInterrupted": "errors",
-    "PollTimeout": "errors",
     "Prompt": "prompt",
     "Settings": "config",
+    "Signals": "quality",
     "SoraClient": "client",
-    "SoraError": "errors",
     "Storyboard": "storyboard",
     "Studio": "widgets",
-    "UnsupportedFeatureError": "errors",
     "Video": "models",
-    "VideoError": "models",
+    "VideoFailure": "models",
     "VideoRequest": "models",
     "estimate_cost": "capabilities",
     "lint": "prompt",
+    "signals": "quality",
 }
+
+#: old names that still work and warn (not in `__all__`, so `import *` stays quiet)
+_DEPRECATED: dict[str, str] = {"GenerationFailed": "errors", "PollTimeout": "errors", "VideoError": "models"}
 
 __all__ = sorted([*_EXPORTS, "__version__", "load_ipython_extension", "unload_ipython_extension"])
 
 
-__getattr__, _dir = lazy_exports(__name__, _EXPORTS)
+__getattr__, _dir = lazy_exports(__name__, {**_EXPORTS, **_DEPRECATED})
 
 
 def __dir__() -> list[str]:
@@ -77,15 +93,27 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .errors import (
         APIConnectionError,
         APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
         BudgetExceededError,
         ConfigurationError,
-        GenerationFailed,
+        ConflictError,
+        DownloadError,
+        GenerationFailedError,
+        InternalServerError,
         InvalidRequestError,
+        NotFoundError,
+        PaymentRequiredError,
+        PermissionDeniedError,
         PollInterrupted,
-        PollTimeout,
+        PollTimeoutError,
+        RateLimitError,
         SoraError,
+        UnprocessableEntityError,
         UnsupportedFeatureError,
     )
-    from .models import Video, VideoError, VideoRequest
+    from .models import Video, VideoFailure, VideoRequest
     from .prompt import Prompt, lint
+    from .quality import Signals, signals
     from .results import GenerationResult, GenerationResults

@@ -24,7 +24,8 @@ import httpx
 from pydantic import ValidationError
 
 from .backends import Backend, WireRequest, backend_for
-from .capabilities import BackendCapabilities, require_feature, resolve
+from .backends.registry import require_feature
+from .capabilities import BackendCapabilities, resolve
 from .config import Settings
 from .errors import (
     APIConnectionError,
@@ -35,7 +36,7 @@ from .errors import (
     from_validation_error,
     redact,
 )
-from .models import Video, VideoRequest
+from .models import Video, VideoRequest, sniff_image_mime
 
 if TYPE_CHECKING:
     from .results import GenerationResult
@@ -288,6 +289,30 @@ def retry_after(headers: httpx.Headers) -> float | None:
     return value if value > 0 else None
 
 
+def content_mismatch(variant: str, head: bytes) -> str | None:
+    """Why the first bytes of a download are not what `variant` asked for, or None when they are.
+
+    A video must be an MP4 (an `ftyp` box at offset 4); a thumbnail or spritesheet must be an image
+    (PNG, JPEG, WebP, GIF). Servers that ignore `variant` (LiteLLM's proxy) answer a thumbnail
+    request with the MP4, which must not be saved as a .webp.
+    """
+    is_mp4 = head[4:8] == b"ftyp"
+    if variant == "video":
+        return None if is_mp4 else "the downloaded video is not an MP4 (no ftyp box)"
+    if sniff_image_mime(head) is not None:
+        return None
+    got = "an MP4 video" if is_mp4 else "not an image"
+    return f"the server answered the {variant} request with {got}"
+
+
+def checked_content(variant: str, data: bytes) -> bytes:
+    """`data` when it is what `variant` asked for; a one-line `DownloadError` otherwise."""
+    problem = content_mismatch(variant, data[:12])
+    if problem is not None:
+        raise DownloadError(problem, hint="the server ignored the requested variant or sent an error page")
+    return data
+
+
 class AtomicDownload:
     """Stream chunks into a temp file beside the target; verify; rename into place.
 
@@ -358,9 +383,12 @@ class AtomicDownload:
         if self.size == 0:
             self.abort()
             raise DownloadError(f"the server sent an empty {self.variant} file", hint="retry the download")
-        if self.variant == "video" and self._head[4:8] != b"ftyp":
+        problem = content_mismatch(self.variant, self._head)
+        if problem is not None:
             self.abort()
-            raise DownloadError("the downloaded video is not an MP4 (no ftyp box)", hint="retry the download")
+            raise DownloadError(f"{problem}; nothing was saved as {self.target.name}",
+                                hint="the server ignored the requested variant or sent an error page; "
+                                     "retry, or download the video itself")
         os.replace(self._tmp, self.target)
         return self.target
 

@@ -108,20 +108,30 @@ class BackendCapabilities(BaseModel):
         return [m.id for m in self.models.values() if m.supports(feature)]
 
 
-def _fmt(values: Sequence[Any]) -> str:
-    """`1, 2, 3, 4, 8` -> `1-4, 8`: long runs of integers read better as ranges."""
-    if len(values) > 3 and all(isinstance(v, int) for v in values):
-        parts: list[str] = []
-        start = prev = values[0]
-        for v in [*values[1:], None]:
-            if v is not None and v == prev + 1:
-                prev = v
-                continue
-            parts.append(f"{start}-{prev}" if prev - start >= 2 else ", ".join(str(x) for x in range(start, prev + 1)))
-            if v is not None:
-                start = prev = v
-        return ", ".join(parts)
-    return ", ".join(str(v) for v in values)
+def format_choices(values: Sequence[Any], empty: str = "") -> str:
+    """`1, 2, 3, 4, 8` -> `1-4, 8`: runs of three or more integers read better as ranges; other
+    values are listed. The one formatter for allowed values (errors, `models` tables)."""
+    if not values:
+        return empty
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return ", ".join(str(v) for v in values)
+    runs: list[list[int]] = []
+    for v in sorted(values):
+        if runs and v == runs[-1][-1] + 1:
+            runs[-1].append(v)
+        else:
+            runs.append([v])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 2 else ", ".join(str(x) for x in r) for r in runs)
+
+
+def check_seconds(seconds: int, mc: ModelCapabilities, backend: str) -> None:
+    """Refuse a length the model does not offer, naming the model's own range (not a generic bound)."""
+    if mc.durations and seconds not in mc.durations:
+        raise InvalidRequestError(
+            f"{seconds} seconds is not supported by {mc.id} on {backend}",
+            param="seconds",
+            hint=f"allowed seconds: {format_choices(mc.durations)}",
+        )
 
 
 def resolve(request: VideoRequest, caps: BackendCapabilities) -> VideoRequest:
@@ -141,12 +151,7 @@ def resolve(request: VideoRequest, caps: BackendCapabilities) -> VideoRequest:
             hint="shorten the prompt",
         )
     seconds = request.seconds if request.seconds is not None else mc.seconds_default
-    if mc.durations and seconds not in mc.durations:
-        raise InvalidRequestError(
-            f"{seconds} seconds is not supported by {mc.id} on {caps.backend}",
-            param="seconds",
-            hint=f"allowed seconds: {_fmt(mc.durations)}",
-        )
+    check_seconds(seconds, mc, caps.backend)
     changes["seconds"] = seconds
     if request.resolution or request.aspect_ratio:
         _check_choice(request.resolution, mc.resolutions, "resolution", mc.id)
@@ -163,7 +168,7 @@ def resolve(request: VideoRequest, caps: BackendCapabilities) -> VideoRequest:
                 raise InvalidRequestError(
                     f"size {size} is not supported by {mc.id} on {caps.backend}",
                     param="size",
-                    hint=f"allowed sizes: {_fmt(mc.sizes)}",
+                    hint=f"allowed sizes: {format_choices(mc.sizes)}",
                 )
             changes["size"] = size
     if request.input_reference is not None and not (mc.input_reference or mc.frame_images):
@@ -188,7 +193,7 @@ def _check_choice(value: str | None, allowed: tuple[str, ...], param: str, model
         raise InvalidRequestError(
             f"{param.replace('_', ' ')} {value} is not supported by {model}",
             param=param,
-            hint=f"allowed: {_fmt(allowed)}",
+            hint=f"allowed: {format_choices(allowed)}",
         )
     if value is not None and not allowed and param == "resolution":
         raise InvalidRequestError(
@@ -207,7 +212,7 @@ def _size_for_aspect(aspect: str, mc: ModelCapabilities) -> str:
         if abs(w / h - aw / ah) < 0.02:
             return size
     raise InvalidRequestError(
-        f"no size of {mc.id} has aspect ratio {aspect}", param="aspect_ratio", hint=f"sizes: {_fmt(mc.sizes)}"
+        f"no size of {mc.id} has aspect ratio {aspect}", param="aspect_ratio", hint=f"sizes: {format_choices(mc.sizes)}"
     )
 
 
@@ -218,27 +223,41 @@ def _offered_by(caps: BackendCapabilities, feature: str) -> str:
     return f"no model on {caps.backend} offers it; see `sora_widgets.backends.BACKENDS` for others"
 
 
-def require_feature(caps: BackendCapabilities, model: str | None, feature: str) -> ModelCapabilities:
-    """Refuse remix/edit/extend/characters before sending when the model lacks it."""
-    mc = caps.model(model)
-    if not mc.supports(feature):
-        from .backends import backends_offering
-
-        others = backends_offering(feature)
-        raise UnsupportedFeatureError(
-            f"{feature} is not available for {mc.id} on the {caps.backend} backend",
-            param=feature,
-            hint=f"backends that offer {feature}: {', '.join(others) or 'none'}",
-        )
-    return mc
-
-
 def estimate_cost(request: VideoRequest, caps: BackendCapabilities, variations: int = 1) -> float:
     """USD estimate for `variations` generations of `request` (0.0 for free backends)."""
     mc = caps.model(request.model)
     seconds = request.seconds or mc.seconds_default
     if mc.price_per_video is not None:
         return round(mc.price_per_video * variations, 4)
-    key = request.size or request.resolution or ""
-    rate = mc.price_per_second.get(key, mc.price_per_second.get("*", 0.0))
+    rate = rate_per_second(mc, request.size, request.resolution)
     return round(rate * seconds * variations, 4)
+
+
+def rate_per_second(mc: ModelCapabilities, size: str | None, resolution: str | None) -> float:
+    """USD per second for a job of `size` or `resolution` on `mc` (0.0 when unpriced).
+
+    Keys are sizes ("1280x720"), resolutions ("1080p", "4K") or "*" (any other). A size also finds
+    its resolution's price (1920x1080 -> "1080p"), so a 1080p job never falls back to a cheaper
+    base rate; when neither is known the dearest rate is used, so a budget check errs on the safe side.
+    """
+    prices = mc.price_per_second
+    if not prices:
+        return 0.0
+    for key in (size, resolution, resolution.lower() if resolution else None, *_tiers(size)):
+        if key and key in prices:
+            return prices[key]
+    if size or resolution:
+        return prices.get("*", max(prices.values()))
+    return max(prices.values())
+
+
+def _tiers(size: str | None) -> tuple[str, ...]:
+    """The resolution names a size goes by: 1920x1080 -> ("1080p",), 3840x2160 -> ("2160p", "4K")."""
+    if not size:
+        return ()
+    try:
+        short = min(parse_size(size))
+    except ValueError:
+        return ()
+    named = {1440: "2K", 2160: "4K", 4320: "8K"}
+    return (f"{short}p", named[short]) if short in named else (f"{short}p",)

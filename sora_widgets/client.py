@@ -21,12 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._base_client import AtomicDownload, ClientCore, ProgressCallback
+from ._base_client import AtomicDownload, ClientCore, ProgressCallback, checked_content
 from .backends import WireRequest
-from .capabilities import BackendCapabilities, require_feature
-from .errors import GenerationFailed, PollInterrupted, PollTimeout, SoraError
-from .models import Character, DeletedVideo, Fit, Video, VideoRequest
+from .backends.registry import require_feature
+from .capabilities import BackendCapabilities
+from .errors import GenerationFailedError, PollInterrupted, PollTimeoutError, SoraError
+from .models import DeletedVideo, Fit, Video, VideoCharacter, VideoRequest
 from .results import GenerationResult
+from .videos import AsyncVideos, Videos
 
 if TYPE_CHECKING:
     from .jobs.state import JobState
@@ -51,6 +53,8 @@ class SoraClient(ClientCore):
         super().__init__(injected=http_client is not None or transport is not None, **options)
         self._http = http_client or httpx.Client(transport=transport, **self.new_http_kwargs())
         self._owns_http = http_client is None
+        #: openai-python's `client.videos` (create, poll, list, download_content, ...)
+        self.videos = Videos(self)
 
     def close(self) -> None:
         if self._owns_http:
@@ -78,6 +82,8 @@ class SoraClient(ClientCore):
                     return response
                 body = response.read()
                 response.close()
+                if self.backend.result_in_error(wire, response.status_code, body):
+                    return response  # e.g. vLLM-Omni: a failed job's Video under its error status
                 delay = self.retry_delay(attempt, response)
                 if delay is None:
                     raise self.status_error(response, body)
@@ -92,7 +98,13 @@ class SoraClient(ClientCore):
         """What the backend offers (fetched once for backends with a model catalog)."""
         wire = self.backend.models_request()
         if wire is not None and not self._caps_loaded:
-            self.backend.set_capabilities(self.backend.parse_models(self._json(wire)))
+            try:
+                data = self._json(wire)
+            except SoraError:
+                if not wire.optional:
+                    raise
+                data = None  # a server without the route keeps its built-in capabilities
+            self.backend.set_capabilities(self.backend.parse_models(data))
             self._caps_loaded = True
         return self.capabilities
 
@@ -119,9 +131,9 @@ class SoraClient(ClientCore):
     def retrieve(self, video_id: str) -> Video:
         return self.backend.parse_video(self._json(self.backend.retrieve(video_id)))
 
-    def list(self, *, limit: int = 100, order: str = "desc") -> Iterator[Video]:
-        """Every video on the server, page by page (`after` = the previous page's last id)."""
-        after: str | None = None
+    def list(self, *, limit: int = 100, order: str = "desc", after: str | None = None) -> Iterator[Video]:
+        """Every video on the server (after the id `after`, if given), page by page; `videos.list`
+        gives openai-python's cursor pages instead."""
         while True:
             page = self.backend.parse_page(self._json(self.backend.list(after=after, limit=limit, order=order)))
             yield from page.data
@@ -144,16 +156,19 @@ class SoraClient(ClientCore):
         wire = self.feature_wire("extend", video_id, prompt, seconds)
         return self.backend.parse_video(self._json(wire, idempotency_key))
 
-    def create_character(self, video: str | Path | bytes, name: str) -> Character:
+    def create_character(self, video: str | Path | bytes, name: str) -> VideoCharacter:
         require_feature(self.capabilities, self.default_for("model"), "characters")
         data = video if isinstance(video, bytes) else Path(video).read_bytes()
-        return Character.model_validate(self._json(self.backend.character(name, data)))
+        return VideoCharacter.model_validate(self._json(self.backend.character(name, data)))
 
     # -- content ----------------------------------------------------------------------------
     def download_content(self, video_id: str, variant: str = "video", *, index: int = 0) -> bytes:
         """The bytes of a finished job; `index` picks one output where a backend makes several."""
+        return checked_content(variant, self.content_response(video_id, variant, index).content)
+
+    def content_response(self, video_id: str, variant: str = "video", index: int = 0) -> httpx.Response:
         self.target_path(video_id, None, variant)  # validates the variant
-        return self._send(self.backend.content(video_id, variant, index)).content
+        return self._send(self.backend.content(video_id, variant, index))
 
     def download(self, video_id: str, path: str | Path | None = None, *, variant: str = "video") -> Path:
         """Stream to a temp file beside `path`, verify, rename atomically. Returns the path."""
@@ -193,7 +208,7 @@ class SoraClient(ClientCore):
         interval: float | None = None,
     ) -> Video:
         """Wait until the job is finished (completed, failed, ...) and return it; never raises on
-        `failed` — check `video.ok`. Raises `PollTimeout` after `timeout` (default: settings)."""
+        `failed` — check `video.ok`. Raises `PollTimeoutError` after `timeout` (default: settings)."""
         start = time.monotonic()
         deadline = start + (timeout if timeout is not None else self.settings.poll_timeout)
         try:
@@ -206,7 +221,7 @@ class SoraClient(ClientCore):
                     return video
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise PollTimeout(video_id, time.monotonic() - start)
+                    raise PollTimeoutError(video_id, time.monotonic() - start)
                 time.sleep(min(self.poll_delay(response, interval), remaining))
         except KeyboardInterrupt:
             raise PollInterrupted(video_id) from None
@@ -226,7 +241,7 @@ class SoraClient(ClientCore):
     ) -> GenerationResult:
         """Create, wait, download: the finished MP4 (and its thumbnail) on disk.
 
-        Raises `GenerationFailed` (with the server's `code`, e.g. moderation_blocked) if the job fails.
+        Raises `GenerationFailedError` (with the server's `code`, e.g. moderation_blocked) if the job fails.
         """
         request = prompt if isinstance(prompt, VideoRequest) else None
         if request is None:
@@ -236,7 +251,7 @@ class SoraClient(ClientCore):
         video = self.create_and_poll(req, timeout=timeout, on_progress=on_progress,
                                      idempotency_key=fields.get("idempotency_key"))
         if not video.ok:
-            raise GenerationFailed(video)
+            raise GenerationFailedError(video)
         return self.result_for(req, video, *self.fetch(video.id, path))
 
     def resume(self) -> builtins.list[JobState]:
@@ -272,6 +287,8 @@ class AsyncSoraClient(ClientCore):
         super().__init__(injected=http_client is not None or transport is not None, **options)
         self._http = http_client or httpx.AsyncClient(transport=transport, **self.new_http_kwargs())
         self._owns_http = http_client is None
+        #: openai-python's `client.videos`, awaited
+        self.videos = AsyncVideos(self)
 
     async def close(self) -> None:
         if self._owns_http:
@@ -300,6 +317,8 @@ class AsyncSoraClient(ClientCore):
                     return response
                 body = await response.aread()
                 await response.aclose()
+                if self.backend.result_in_error(wire, response.status_code, body):
+                    return response  # e.g. vLLM-Omni: a failed job's Video under its error status
                 delay = self.retry_delay(attempt, response)
                 if delay is None:
                     raise self.status_error(response, body)
@@ -312,7 +331,13 @@ class AsyncSoraClient(ClientCore):
     async def models(self) -> BackendCapabilities:
         wire = self.backend.models_request()
         if wire is not None and not self._caps_loaded:
-            self.backend.set_capabilities(self.backend.parse_models(await self._json(wire)))
+            try:
+                data = await self._json(wire)
+            except SoraError:
+                if not wire.optional:
+                    raise
+                data = None
+            self.backend.set_capabilities(self.backend.parse_models(data))
             self._caps_loaded = True
         return self.capabilities
 
@@ -337,8 +362,7 @@ class AsyncSoraClient(ClientCore):
     async def retrieve(self, video_id: str) -> Video:
         return self.backend.parse_video(await self._json(self.backend.retrieve(video_id)))
 
-    async def list(self, *, limit: int = 100, order: str = "desc") -> AsyncIterator[Video]:
-        after: str | None = None
+    async def list(self, *, limit: int = 100, order: str = "desc", after: str | None = None) -> AsyncIterator[Video]:
         while True:
             data = await self._json(self.backend.list(after=after, limit=limit, order=order))
             page = self.backend.parse_page(data)
@@ -366,8 +390,16 @@ class AsyncSoraClient(ClientCore):
         return self.backend.parse_video(await self._json(wire, idempotency_key))
 
     async def download_content(self, video_id: str, variant: str = "video", *, index: int = 0) -> bytes:
+        return checked_content(variant, (await self.content_response(video_id, variant, index)).content)
+
+    async def content_response(self, video_id: str, variant: str = "video", index: int = 0) -> httpx.Response:
         self.target_path(video_id, None, variant)
-        return (await self._send(self.backend.content(video_id, variant, index))).content
+        return await self._send(self.backend.content(video_id, variant, index))
+
+    async def create_character(self, video: str | Path | bytes, name: str) -> VideoCharacter:
+        require_feature(self.capabilities, self.default_for("model"), "characters")
+        data = video if isinstance(video, bytes) else Path(video).read_bytes()
+        return VideoCharacter.model_validate(await self._json(self.backend.character(name, data)))
 
     async def download(self, video_id: str, path: str | Path | None = None, *, variant: str = "video") -> Path:
         return (await self._download(video_id, path, variant)).target
@@ -416,7 +448,7 @@ class AsyncSoraClient(ClientCore):
                 return video
             remaining = deadline - loop.time()
             if remaining <= 0:
-                raise PollTimeout(video_id, loop.time() - start)
+                raise PollTimeoutError(video_id, loop.time() - start)
             await asyncio.sleep(min(self.poll_delay(response, interval), remaining))
 
     async def create_and_poll(
@@ -440,7 +472,7 @@ class AsyncSoraClient(ClientCore):
         video = await self.create_and_poll(req, timeout=timeout, on_progress=on_progress,
                                            idempotency_key=fields.get("idempotency_key"))
         if not video.ok:
-            raise GenerationFailed(video)
+            raise GenerationFailedError(video)
         return self.result_for(req, video, *await self.fetch(video.id, path))
 
     async def resume(self) -> builtins.list[JobState]:

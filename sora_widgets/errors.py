@@ -11,11 +11,15 @@
     │   ├── BadRequestError (400)   AuthenticationError (401)  PaymentRequiredError (402)
     │   ├── PermissionDeniedError (403)  NotFoundError (404)  ConflictError (409)
     │   ├── UnprocessableEntityError (422)  RateLimitError (429)  InternalServerError (5xx)
-    ├── GenerationFailed            the job ended failed/cancelled/expired; carries `code` and `video`
-    ├── PollTimeout                 the poll deadline passed; carries `video_id` to resume
-    ├── PollInterrupted             KeyboardInterrupt while waiting; carries `video_id` to resume
+    ├── GenerationFailedError       the job ended failed/cancelled/expired; carries `code` and `video`
+    ├── PollTimeoutError            the poll deadline passed; carries `video_id` to resume
     └── DownloadError               the content was empty, not an MP4, or could not be written
 
+    KeyboardInterrupt
+    └── PollInterrupted             Ctrl-C while waiting; carries `video_id` to resume. An interrupt, not an
+                                    error: `except Exception` / `except SoraError` do not swallow it
+
+`GenerationFailed` and `PollTimeout` are deprecated aliases of the `*Error` names (they warn on use).
 Keys never appear in any message: messages are built from server text that went through `redact`.
 """
 
@@ -82,7 +86,7 @@ def from_validation_error(
         hint = (hints or {}).get(field) or hint
     hint = hint or FIELD_HINTS.get(field) or fallback or (f"check {label}" if label else
                                                                            "check the request")
-    if what and why.startswith(field):  # the validator already named the field
+    if what and field and label.startswith(field) and why.startswith(field):  # the validator named it already
         what = ""
     text = f"{what} {why}" if what and why.startswith("is ") else f"{what}: {why}" if what else why
     return (cls or InvalidRequestError)(text, param=field or None, hint=hint)
@@ -236,7 +240,7 @@ def status_error_class(status: int) -> type[APIStatusError]:
     return _STATUS_ERRORS.get(status, APIStatusError)
 
 
-class GenerationFailed(SoraError):
+class GenerationFailedError(SoraError):
     """The job finished without a video. `code` is the server's reason, e.g. `moderation_blocked`."""
 
     def __init__(self, video: Any, *, hint: str | None = None) -> None:
@@ -251,7 +255,7 @@ class GenerationFailed(SoraError):
         super().__init__(f"video {self.video_id} {status}: {why}", hint=hint)
 
 
-class PollTimeout(SoraError):
+class PollTimeoutError(SoraError):
     def __init__(self, video_id: str, waited: float) -> None:
         self.video_id = video_id
         super().__init__(
@@ -260,20 +264,38 @@ class PollTimeout(SoraError):
         )
 
 
-class PollInterrupted(SoraError, KeyboardInterrupt):
-    """Raised instead of a bare KeyboardInterrupt so the job id is never lost."""
+class PollInterrupted(KeyboardInterrupt):
+    """Raised instead of a bare KeyboardInterrupt so the job id is never lost.
 
-    def __init__(self, video_id: str) -> None:
+    It is an interrupt, not an error (a `KeyboardInterrupt`, not a `SoraError`): a script's
+    `except Exception` lets Ctrl-C through. `str()` is one line like every error's."""
+
+    def __init__(self, video_id: str, *, message: str | None = None, hint: str | None = None) -> None:
         self.video_id = video_id
-        SoraError.__init__(
-            self,
-            f"stopped waiting for video {video_id} (the job keeps running on the server)",
-            hint=f"resume with client.poll({video_id!r}) or %sora resume",
-        )
+        self.message = message or f"stopped waiting for video {video_id} (the job keeps running on the server)"
+        self.hint = hint or f"resume with client.poll({video_id!r}) or %sora resume"
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return f"{self.message} — {self.hint}" if self.hint else self.message
 
 
 class DownloadError(SoraError):
     pass
+
+
+#: old name -> new name; the old names still work and warn
+_DEPRECATED = {"GenerationFailed": "GenerationFailedError", "PollTimeout": "PollTimeoutError"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _DEPRECATED:
+        import warnings
+
+        new = _DEPRECATED[name]
+        warnings.warn(f"sora_widgets.{name} is deprecated; use {new}", DeprecationWarning, stacklevel=2)
+        return globals()[new]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def redact(text: str, *secrets: str | None) -> str:

@@ -90,11 +90,6 @@ def prepare_reference(ref: ImageReference, size: str | None, fit: Fit = "cover")
     return PreparedReference(data=buf.getvalue(), mime="image/png", filename=f"{stem}.png")
 
 
-def image_size(ref: ImageReference) -> tuple[int, int] | None:
-    data = load_reference_bytes(ref)
-    return None if data is None else open_image(data).size
-
-
 @dataclass(frozen=True)
 class VideoInfo:
     width: int

@@ -15,8 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 MAX_PROMPT_CHARS = 32000
 
-#: statuses every backend is mapped onto; unknown values are kept as they came
-KNOWN_STATUSES = ("queued", "in_progress", "completed", "failed", "cancelled", "expired")
 TERMINAL_STATUSES = frozenset({"completed", "failed", "cancelled", "expired", "deleted"})
 
 Variant = Literal["video", "thumbnail", "spritesheet"]
@@ -47,6 +45,14 @@ def parse_size(size: str) -> tuple[int, int]:
     if not m:
         raise ValueError(f"size must look like '1280x720', got {size!r}")
     return int(m.group(1)), int(m.group(2))
+
+
+def normal_size(size: str | None) -> str | None:
+    """' 1280x720 ' -> '1280x720' (None stays None); raises ValueError when it is not WxH."""
+    if size is None:
+        return None
+    w, h = parse_size(size)
+    return f"{w}x{h}"
 
 
 class ImageReference(BaseModel):
@@ -151,10 +157,7 @@ class VideoRequest(BaseModel):
     @field_validator("size")
     @classmethod
     def _size_shape(cls, v: str | None) -> str | None:
-        if v is None:
-            return v
-        w, h = parse_size(v)
-        return f"{w}x{h}"
+        return normal_size(v)
 
     @field_validator("input_reference", mode="before")
     @classmethod
@@ -190,13 +193,21 @@ class VideoRequest(BaseModel):
         return out
 
 
-class VideoError(BaseModel):
-    """The `error` object of a failed job (`moderation_blocked`, `internal_error`, ...)."""
+class VideoFailure(BaseModel):
+    """Why a job failed: the `error` object of a failed job (`moderation_blocked`, `internal_error`, ...).
+
+    Data, not an exception (the exceptions live in `errors.py`); `VideoError` is its deprecated old name."""
 
     model_config = ConfigDict(extra="allow")
 
     code: str | None = None
     message: str = ""
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code(cls, v: Any) -> Any:
+        # vLLM-Omni reports the HTTP status as an integer code (`"code": 500`); keep it as text
+        return str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
 
 
 class Video(BaseModel):
@@ -216,9 +227,7 @@ class Video(BaseModel):
     size: str | None = None
     seconds: int | None = None
     remixed_from_video_id: str | None = None
-    error: VideoError | None = None
-    #: lineage beyond remix: the job this one edits/extends, when the backend says so
-    source_video_id: str | None = None
+    error: VideoFailure | None = None
     #: actual cost in USD when the backend reports one (OpenRouter `usage.cost`)
     cost: float | None = None
 
@@ -274,11 +283,33 @@ class DeletedVideo(BaseModel):
     id: str
     object: str = "video.deleted"
     deleted: bool = True
+    #: whether the server also stopped rendering (None: unknown). SGLang and FastVideo only drop
+    #: the record and keep rendering; vLLM-Omni aborts a running job first.
+    stopped: bool | None = None
 
 
-class Character(BaseModel):
+class VideoCharacter(BaseModel):
+    """A character made from a video (`create_character`): the API's object, not a storyboard's
+    `sora_widgets.storyboard.Character` description."""
+
     model_config = ConfigDict(extra="allow")
 
     id: str | None = None
     name: str | None = None
     created_at: int | None = None
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Character":  # renamed: the storyboard has its own Character
+        import warnings
+
+        warnings.warn("sora_widgets.models.Character is deprecated; use VideoCharacter", DeprecationWarning,
+                      stacklevel=2)
+        return VideoCharacter
+    if name == "VideoError":  # renamed: it is data, and `except VideoError` caught nothing
+        import warnings
+
+        warnings.warn("sora_widgets.VideoError is deprecated; use VideoFailure (the exceptions are in "
+                      "sora_widgets.errors)", DeprecationWarning, stacklevel=2)
+        return VideoFailure
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

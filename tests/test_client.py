@@ -16,10 +16,10 @@ from sora_widgets.errors import (
     BadRequestError,
     ConfigurationError,
     DownloadError,
-    GenerationFailed,
+    GenerationFailedError,
     InvalidRequestError,
     NotFoundError,
-    PollTimeout,
+    PollTimeoutError,
     RateLimitError,
     UnsupportedFeatureError,
 )
@@ -84,7 +84,7 @@ async def test_poll_deadline(make_client, fake: FakeVideos) -> None:
     fake.poll_after_ms = 20
     client = make_client()
     video = await call(client, "create", prompt="slow")
-    with pytest.raises(PollTimeout) as info:
+    with pytest.raises(PollTimeoutError) as info:
         await call(client, "poll", video.id, timeout=0.2)
     assert info.value.video_id == video.id and video.id in str(info.value)
 
@@ -104,7 +104,7 @@ async def test_generate_downloads_and_verifies(make_client, fake: FakeVideos, tm
 async def test_generate_failure_carries_code(make_client, fake: FakeVideos) -> None:
     fake.fail_with = "moderation_blocked"
     client = make_client()
-    with pytest.raises(GenerationFailed) as info:
+    with pytest.raises(GenerationFailedError) as info:
         await call(client, "generate", "something blocked")
     assert info.value.code == "moderation_blocked" and "moderation" in str(info.value)
 

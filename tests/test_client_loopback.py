@@ -18,7 +18,7 @@ import pytest
 
 from sora_widgets import AsyncSoraClient, SoraClient
 from sora_widgets.config import Settings
-from sora_widgets.errors import AuthenticationError, GenerationFailed, NotFoundError, PollTimeout
+from sora_widgets.errors import AuthenticationError, GenerationFailedError, NotFoundError, PollTimeoutError
 from sora_widgets.server.config import FaultConfig, ServerConfig
 from sora_widgets.server.embedded import EmbeddedServer, start_server
 
@@ -251,7 +251,7 @@ async def test_generate_writes_a_verified_mp4(lb: Loopback, tmp_path: Path) -> N
 
 async def test_moderation_failure_carries_code(lb: Loopback) -> None:
     client = lb.client()
-    with pytest.raises(GenerationFailed) as info:
+    with pytest.raises(GenerationFailedError) as info:
         await call(client, "generate", "a forbidden ritual", timeout=30, **FAST)
     assert info.value.code == "moderation_blocked" and "moderation" in str(info.value)
     assert not list(lb.root.rglob("*.mp4"))  # nothing downloaded for a failed job
@@ -262,7 +262,7 @@ async def test_poll_deadline(lb: Loopback, tmp_path: Path) -> None:
     try:
         client = lb.client(server=slow)
         video = await call(client, "create", prompt="slow", **FAST)
-        with pytest.raises(PollTimeout) as info:
+        with pytest.raises(PollTimeoutError) as info:
             await call(client, "poll", video.id, timeout=0.3)
         assert info.value.video_id == video.id and video.id in str(info.value)
     finally:

@@ -25,7 +25,9 @@ Install (already done on Binder): `pip install sora_widgets`
 
 The first line holds options (`%sora help` lists them all). The `animatic` model of the local
 backend is fast and takes any length from 1 to 20 seconds; `sora-2` and `sora-2-pro` emulate the
-old Sora contract (4/8/12 s, fixed sizes).
+old Sora contract (4/8/12 s, fixed sizes). Models with sound take `--audio` (or `--no-audio`);
+`--extras '{"camera_fixed": true}'` passes backend-specific fields through. The same options work
+from a terminal: `python -m sora_widgets generate "a paper boat" -m animatic -s 2 -o clips/`.
 """),
     ("code", """
 %%sora -m animatic -s 2 --size 640x360 --name boat
@@ -103,13 +105,19 @@ exactly what it means to:
 | `SoraError` | the base of everything below |
 | `ConfigurationError` | a missing key or URL, an unknown backend |
 | `InvalidRequestError`, `UnsupportedFeatureError` | refused locally, before sending |
-| `APIConnectionError`, `APIStatusError` (`NotFoundError`, `RateLimitError`, …) | the network or the server said no |
-| `GenerationFailed` | the job ended without a video (e.g. `moderation_blocked`), with the server's `VideoError` code |
-| `PollTimeout`, `PollInterrupted` | you stopped waiting; the job id is in the error, so you can resume |
+| `BudgetExceededError` | the job would go over your budget; nothing was sent |
+| `APIConnectionError`, `APITimeoutError` | the server could not be reached, or took too long |
+| `APIStatusError`: `BadRequestError` (400), `AuthenticationError` (401), `PaymentRequiredError` (402), `PermissionDeniedError` (403), `NotFoundError` (404), `ConflictError` (409), `UnprocessableEntityError` (422), `RateLimitError` (429), `InternalServerError` (5xx) | the server said no |
+| `GenerationFailedError` | the job ended without a video (e.g. `moderation_blocked`); `.video.error` is a `VideoFailure` with the server's code |
+| `PollTimeoutError` | you stopped waiting at the deadline; the job id is in the error, so you can resume |
+| `DownloadError` | the video came back empty or was not an MP4 (nothing half-written is left) |
+
+Ctrl-C while waiting raises `PollInterrupted` (with the job id): a `KeyboardInterrupt`, not an error,
+so an `except Exception` in your code does not swallow it.
 """),
     ("code", """
 from sora_widgets import (APIConnectionError, APIStatusError, ConfigurationError, InvalidRequestError,
-                          PollTimeout, SoraError)
+                          PollTimeoutError, SoraError)
 
 attempts = {
     "unknown id": lambda: SoraClient().retrieve("video_does_not_exist"),
@@ -125,7 +133,7 @@ for what, attempt in attempts.items():
         attempt()
     except SoraError as exc:
         kind = next(c.__name__ for c in (APIStatusError, ConfigurationError, APIConnectionError,
-                                         InvalidRequestError, PollTimeout) if isinstance(exc, c))
+                                         InvalidRequestError, PollTimeoutError) if isinstance(exc, c))
         print(f"{what:>28} → {kind}")
 """),
     ("md", """
@@ -647,6 +655,96 @@ except BudgetExceededError as exc:
     ("md", "`%sora cost` reports spend by day, backend and model (the default runner's ledger):"),
     ("code", "# NBVAL_IGNORE_OUTPUT\n%sora cost"),
     ("code", "pretend.stop()"),
+    ("md", """
+## Quality signals: which takes to watch first
+
+Twenty variations are twenty clips to watch. Generated video fails in recognisable ways, and none of
+them needs a neural network to spot: `signals(clip)` decodes a clip once, at reduced resolution, and
+returns a `Signals` object — `.flags` (codes) and `.metrics` (the numbers behind them). A clip is a
+path or a result; a result says what was asked (seconds, size, audio), so "too short" is caught too.
+Each code, with the one-line explanation that job cards and the gallery show on hover:
+"""),
+    ("code", """
+from sora_widgets import Signals, signals
+from sora_widgets.quality import CODES
+
+for code, meaning in CODES.items():
+    print(f"{code:>10}  {meaning}")
+"""),
+    ("md", """
+The embedded server renders known defects on request — a marker in the prompt such as
+`[defect: frozen]` (also `black`, `flicker`, `short`), for tests and for this tutorial. A real
+server has no such switch. One take of each:
+"""),
+    ("code", """
+broken = ["frozen", "black", "flicker", "short"]
+takes = runner.submit_many([base.with_(prompt=f"{base.prompt} [defect: {d}]", seconds=2) for d in broken],
+                           labels=broken)
+take_states = [await job for job in takes]
+for name, state in zip(broken, take_states):
+    print(f"{name:>8} -> {sorted(signals(state).flags)}")
+"""),
+    ("md", "The result is displayable: badges with the explanation on hover, and the measurements:"),
+    ("code", "signals(take_states[0])"),
+    ("md", """
+Size, frame rate and audio are judged against what was asked (a request has no frame-rate field, so
+pass `fps=` yourself); a file a browser cannot play (here re-encoded as 4:4:4 with PyAV) is
+`unplayable`:
+"""),
+    ("code", """
+import av
+
+clean = states[0]
+for asked in ({"size": "1280x720"}, {"fps": 30}, {"audio": True}):
+    print(asked, "->", sorted(signals(clean, **asked).flags))
+
+odd = Path("sora_outputs/yuv444_copy.mp4")
+with av.open(str(clean.path)) as src, av.open(str(odd), "w") as dst:
+    stream = dst.add_stream("libx264", rate=24)
+    stream.width, stream.height, stream.pix_fmt = 640, 360, "yuv444p"
+    for frame in src.decode(video=0):
+        frame.pts = None
+        for packet in stream.encode(frame.reformat(format="yuv444p")):
+            dst.mux(packet)
+    for packet in stream.encode(None):
+        dst.mux(packet)
+print("yuv444p copy ->", sorted(signals(odd).flags))
+"""),
+    ("md", """
+Across a set, `signals.batch(clips)` adds `duplicate` where two takes' sampled frames hash almost the
+same — here the same request run twice (the local server derives the same seed from it):
+"""),
+    ("code", """
+again = runner.run(grid[0][1])
+for s in signals.batch([states[0], again, states[1]]):
+    print(sorted(s.flags))
+"""),
+    ("md", """
+Across a storyboard, `signals.seams(shots)` measures the cut where consecutive shots meet against the
+largest change inside them. A shot chained from the previous shot's last frame continues smoothly; a
+different scene is a jump (`Storyboard.seams()` and the storyboard widget flag it where continuity was
+asked for):
+"""),
+    ("code", """
+from sora_widgets.media import last_frame
+
+chained = runner.run(base.with_(prompt="the lantern drifts toward the shore, slow pan", seconds=1,
+                                input_reference=last_frame(states[0].path)))
+elsewhere = runner.run(base.with_(prompt="a neon city street at night in the rain, static shot", seconds=1))
+for seam in signals.seams([states[0], chained, elsewhere]):
+    print(f"shot {seam.index} -> {seam.index + 1}:", "seam" if seam.flagged else "smooth")
+"""),
+    ("md", """
+Signals are computed in the background after every download and stored in the ledger with the job:
+job cards show a badge row, the Gallery has a **hide flagged** filter, `%sora list` has a signals
+column, and `%sora check [ID ...|--last N]` lists them with each raised code explained (duplicates
+across the checked set included; `{name}` fills in a variable). Every threshold, with the reason for its
+value, is in `sora_widgets.quality.THRESHOLDS`.
+"""),
+    ("code", """
+ids = " ".join(state.video_id for state in [*take_states, states[0], again])
+%sora check {ids}
+"""),
 ]
 
 BACKENDS: Cells = [
@@ -665,8 +763,30 @@ What a backend cannot do (remix on OpenRouter, extend on SGLang, …) is refused
 naming the backends that can. This notebook runs entirely offline unless `OPENROUTER_API_KEY` is set.
 """),
     ("code", """
-from sora_widgets.backends.describe import backends_table, capability_table
+from sora_widgets.backends.describe import backends_table, capability_table, dialect_table
 print(backends_table())
+"""),
+    ("md", """
+## What each server really does
+
+The dialects were read from each server's source, and the client acts on the same table this cell
+prints (the README shows it too):
+
+- **variants** — only vLLM-Omni's, SGLang's and LiteLLM's MP4 exists there. SGLang reads `variant` as an
+  output *index*, LiteLLM's proxy drops it and answers the MP4 anyway; so a thumbnail request is refused
+  before sending, and every download is checked (an MP4 must start with an `ftyp` box, a thumbnail must be
+  an image) so wrong bytes are never saved under a name.
+- **delete** — vLLM-Omni aborts the render; SGLang and FastVideo only forget the record while the GPU keeps
+  rendering (`client.delete()` answers `stopped=False` there, never a false "stopped"); LiteLLM has no
+  delete and, for a self-hosted upstream, no list.
+- **failed jobs** — vLLM-Omni answers a failed job's poll with an HTTP error status *and* the Video (an
+  integer `error.code`); the client reads it as a `failed` job with its message, not as an error to retry.
+- **model names** — the compatible servers list what they serve at `GET /v1/models`; the widgets offer
+  those names, and a name vLLM-Omni does not serve (it would answer "Model mismatch") is refused first.
+"""),
+    ("code", """
+from IPython.display import Markdown
+Markdown(dialect_table(markdown=True))
 """),
     ("md", """
 ## Choosing a backend
@@ -737,7 +857,7 @@ SAMPLE = {"data": [
     {"id": "google/veo-3.1", "name": "Veo 3.1", "supported_durations": [4, 6, 8],
      "supported_resolutions": ["720p", "1080p"], "supported_aspect_ratios": ["16:9", "9:16"],
      "supported_frame_images": ["first_frame", "last_frame"], "generate_audio": True, "seed": True,
-     "pricing_skus": {"duration_seconds_720p": "0.40", "duration_seconds_1080p": "0.40"}},
+     "pricing_skus": {"per-video-second": "0.40", "per-video-second-1080p": "0.60"}},
     {"id": "alibaba/wan-2.6", "name": "Wan 2.6", "supported_durations": [5, 10],
      "supported_resolutions": ["480p", "720p"], "supported_aspect_ratios": ["16:9", "9:16", "1:1"],
      "supported_frame_images": ["first_frame"], "generate_audio": False, "seed": True,
@@ -765,6 +885,17 @@ except ValueError as exc:
 ok = resolve(VideoRequest(prompt="a fox in the snow", model="alibaba/wan-2.6", seconds=5, resolution="720p",
                           aspect_ratio="16:9"), caps)
 print(ok.seconds, ok.resolution, ok.aspect_ratio, f"estimated ${estimate_cost(ok, caps):.2f}")
+"""),
+    ("md", """
+Prices come from the catalog's SKUs, per resolution: a 1080p job is estimated at the 1080p SKU. The
+estimate is what a budget reserves; when the job completes, OpenRouter's `usage.cost` becomes its actual
+cost in the ledger, on the card and in `%sora cost`, and the budget keeps that instead of the estimate.
+"""),
+    ("code", """
+if not os.environ.get("OPENROUTER_API_KEY"):
+    for resolution in ("720p", "1080p"):
+        veo = resolve(VideoRequest(prompt="a fox", model="google/veo-3.1", seconds=8, resolution=resolution), caps)
+        print(resolution, f"${estimate_cost(veo, caps):.2f}")
 """),
     ("md", "And a feature the backend lacks is refused before anything is sent:"),
     ("code", """

@@ -7,7 +7,7 @@ adapter's `parse_*` methods, which return the canonical models of `sora_widgets.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -17,8 +17,10 @@ from ..models import DeletedVideo, Video, VideoPage, VideoRequest
 
 #: every operation the client may ask an adapter for; `Backend.operations` says which a backend has
 OPERATIONS = ("create", "retrieve", "list", "delete", "content", "remix", "edit", "extend", "characters")
+#: the content variants of the OpenAI contract; `Backend.variants` says which a backend has
+VARIANTS = ("video", "thumbnail", "spritesheet")
 
-#: status words other servers use, mapped onto the canonical ones (`models.KNOWN_STATUSES`).
+#: status words other servers use, mapped onto the canonical ones (`models.TERMINAL_STATUSES` and queued/in_progress).
 #: Matched case-insensitively; a status not listed here is kept exactly as the server sent it.
 STATUS_SYNONYMS: Mapping[str, str] = {
     "pending": "queued",
@@ -74,6 +76,16 @@ class WireRequest:
     headers: dict[str, str] = field(default_factory=dict)
     #: create-like POSTs get an Idempotency-Key so a retry cannot bill twice
     creates: bool = False
+    #: a nicety the server may lack (`GET /v1/models` on an older server): failing is not an error
+    optional: bool = False
+
+
+#: which backend kinds offer a feature, for error hints; `registry` (which imports this module) installs it
+_offering: list[Callable[[str], list[str]]] = [lambda feature: []]
+
+
+def install_offering_lookup(lookup: Callable[[str], list[str]]) -> None:
+    _offering[0] = lookup
 
 
 class Backend:
@@ -93,6 +105,18 @@ class Backend:
 
     #: operations the server has at all (see `OPERATIONS`); others are refused before sending
     operations: ClassVar[frozenset[str]] = frozenset(OPERATIONS)
+    #: content variants the server really returns; others are refused before sending, because a
+    #: server that ignores `variant` answers with the MP4, which must never land in a .webp
+    variants: ClassVar[tuple[str, ...]] = VARIANTS
+    #: what DELETE does to a job still rendering: True = the server stops the work, False = it
+    #: only forgets the record while the GPU keeps rendering, None = not documented
+    delete_stops_render: ClassVar[bool | None] = None
+    #: how a failed job is reported, for the capability table (one short phrase)
+    failure_report: ClassVar[str] = "status failed + error {code, message}"
+    #: where the served model names come from (an endpoint, or "built in")
+    model_names: ClassVar[str] = "built in"
+    #: how the create body travels, for the capability table
+    body_encoding: ClassVar[str] = "JSON; multipart with a reference file"
     #: server status word (lower case) -> canonical status
     status_map: ClassVar[Mapping[str, str]] = STATUS_SYNONYMS
 
@@ -127,13 +151,21 @@ class Backend:
         """Refuse, before anything is sent, an operation this server does not have at all."""
         if operation in self.operations:
             return
-        from . import backends_offering  # the registry imports this module
-
-        others = backends_offering(operation)
+        others = _offering[0](operation)
         raise UnsupportedFeatureError(
             f"{operation} is not available on the {self.kind} backend",
             param=operation,
             hint=f"backends that offer {operation}: {', '.join(others) or 'none'}",
+        )
+
+    def require_variant(self, variant: str) -> None:
+        """Refuse, before anything is sent, a content variant this server cannot return."""
+        if variant in self.variants:
+            return
+        raise UnsupportedFeatureError(
+            f"the {self.kind} backend has no {variant} for a video, only: {', '.join(self.variants)}",
+            param="variant",
+            hint="download the video; sora_widgets.media.first_frame() makes a still from it",
         )
 
     # -- requests ---------------------------------------------------------------------------
@@ -188,6 +220,7 @@ class Backend:
     def content(self, video_id: str, variant: str = "video", index: int = 0) -> WireRequest:
         """The job's bytes. `index` picks one of several outputs on servers that make several."""
         self.require_operation("content")
+        self.require_variant(variant)
         if index:
             raise InvalidRequestError(
                 f"the {self.kind} backend makes one video per job; there is no output #{index}",
@@ -223,6 +256,11 @@ class Backend:
         )
 
     # -- responses --------------------------------------------------------------------------
+    def result_in_error(self, wire: WireRequest, status: int, body: bytes) -> bool:
+        """True when an error status still carries the answer (vLLM-Omni sends a failed job's Video
+        with the failure's HTTP status): the client then reads the body instead of retrying."""
+        return False
+
     def normalise_status(self, status: Any) -> Any:
         """The canonical word for a server's status; unknown words are kept as they came."""
         if isinstance(status, str):
@@ -245,7 +283,8 @@ class Backend:
         )
 
     def parse_deleted(self, data: Any, video_id: str) -> DeletedVideo:
-        return DeletedVideo.model_validate(data)
+        gone = DeletedVideo.model_validate(data)
+        return gone if gone.stopped is not None else gone.model_copy(update={"stopped": self.delete_stops_render})
 
     def parse_error(
         self, status: int, body: bytes, headers: dict[str, str], *, secrets: tuple[str | None, ...] = ()

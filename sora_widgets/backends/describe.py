@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from ..capabilities import FEATURES, BackendCapabilities, ModelCapabilities
+from ..capabilities import FEATURES, BackendCapabilities, ModelCapabilities, format_choices
 from ..config import Settings, load_profiles
 from .base import OPERATIONS, Backend
 from .compat import SERVER_MODEL
@@ -34,18 +34,8 @@ def _listing(empty: str) -> Formatter:
 
 def _seconds(value: Any) -> str:
     """[1, 2, ..., 20] -> '1-20'; [4, 8, 12] stays a list; [] -> 'any'."""
-    values = sorted(v for v in value if isinstance(v, int)) if isinstance(value, (list, tuple)) else []
-    if not values:
-        return "any"
-    runs: list[list[int]] = [[values[0]]]
-    for v in values[1:]:
-        if v == runs[-1][-1] + 1:
-            runs[-1].append(v)
-        else:
-            runs.append([v])
-    return ", ".join(
-        f"{r[0]}-{r[-1]}" if len(r) > 2 else ", ".join(str(x) for x in r) for r in runs
-    )
+    values = [v for v in value if isinstance(v, int)] if isinstance(value, (list, tuple)) else []
+    return format_choices(values, empty="any")
 
 
 def _flag(value: Any) -> str:
@@ -92,7 +82,7 @@ def capability_rows(caps: BackendCapabilities) -> list[dict[str, Any]]:
             "frame_images": list(mc.frame_images),
             "reference": bool(mc.input_reference or mc.frame_images),
             **{flag: bool(getattr(mc, flag)) for flag in ("audio", "seed", "negative_prompt", *FEATURES)},
-            "price": price_text(mc),
+            "price": price_text(mc) or ("free" if caps.backend == "local" else ""),
             "price_per_second": dict(mc.price_per_second),
             "price_per_video": mc.price_per_video,
         })
@@ -114,6 +104,15 @@ CAPABILITY_COLUMNS: dict[str, Formatter] = {
     "extend": _flag,
     "price": _listing("-"),
 }
+
+
+def capability_cells(caps: BackendCapabilities) -> tuple[list[str], list[list[str]]]:
+    """The models table as a header and formatted cells (for the notebook's `%sora models`), from the
+    same rows and formatters as `capability_table`; the default model is marked with *."""
+    header = [name.replace("_", " ") for name in CAPABILITY_COLUMNS]
+    cells = [[fmt(f"{row[name]} *" if name == "model" and row.get("default") else row.get(name))
+              for name, fmt in CAPABILITY_COLUMNS.items()] for row in capability_rows(caps)]
+    return header, cells
 
 
 def capability_table(caps: BackendCapabilities | Sequence[Mapping[str, Any]]) -> str:
@@ -154,7 +153,7 @@ def _backend_row(name: str, backend: Backend, profile: Mapping[str, Any] | None,
 
 def describe_backends(*, profiles: bool = True) -> list[dict[str, Any]]:
     """Every registered backend kind, then every profile in `profiles.toml` (with its kind)."""
-    from . import ALIASES, BACKENDS, backend_for, make_backend
+    from .registry import ALIASES, BACKENDS, backend_for, make_backend
 
     rows = []
     for kind in BACKENDS:
@@ -202,6 +201,49 @@ def backends_table(rows: Iterable[Mapping[str, Any]] | None = None) -> str:
         for row in (rows if rows is not None else describe_backends())
     ]
     return render_table(shown, BACKEND_COLUMNS)
+
+
+# -- dialects ---------------------------------------------------------------------------------
+_DELETE_TEXT = {True: "stops the render", False: "forgets it; the render goes on", None: "not documented"}
+#: what users ask of a backend, in the order the table shows it
+DIALECT_COLUMNS = ("backend", "create body", "seconds", "variants", "list", "delete", "remix, edit, extend",
+                   "failed job", "model names")
+
+
+def dialect_rows() -> list[dict[str, str]]:
+    """One row per backend kind: what the server really does, read from the adapters' own data
+    (`operations`, `variants`, `delete_stops_render`, ...), so docs and code cannot disagree."""
+    from .registry import ALIASES, BACKENDS
+
+    rows = []
+    for kind, cls in BACKENDS.items():
+        backend = cls()
+        ops = cls.operations
+        aliases = sorted(a for a, k in ALIASES.items() if k == kind and "-" not in a and "_" not in a)
+        follow = [op for op in FEATURES[:3] if op in ops and backend.capabilities.offering(op)]
+        rows.append({
+            "backend": f"`{kind}`" + (f" ({', '.join(aliases)})" if aliases else ""),
+            "create body": cls.body_encoding,
+            "seconds": "integer" if isinstance(backend.seconds_value(4), int) else "string",
+            "variants": ", ".join(cls.variants),
+            "list": "yes" if "list" in ops else "no",
+            "delete": _DELETE_TEXT[cls.delete_stops_render] if "delete" in ops else "no",
+            "remix, edit, extend": ", ".join(follow) or "no",
+            "failed job": cls.failure_report,
+            "model names": cls.model_names,
+        })
+    return rows
+
+
+def dialect_table(*, markdown: bool = False) -> str:
+    """`dialect_rows()` as a plain-text table, or as the Markdown table in the README."""
+    rows = dialect_rows()
+    if not markdown:
+        plain = [{k.replace(", ", "/"): v.replace("`", "") for k, v in row.items()} for row in rows]
+        return render_table(plain, [c.replace(", ", "/") for c in DIALECT_COLUMNS])
+    lines = ["| " + " | ".join(DIALECT_COLUMNS) + " |", "|" + "---|" * len(DIALECT_COLUMNS)]
+    lines += ["| " + " | ".join(row[c] for c in DIALECT_COLUMNS) + " |" for row in rows]
+    return "\n".join(lines)
 
 
 # -- rendering --------------------------------------------------------------------------------

@@ -57,3 +57,4 @@ class LocalBackend(Backend):
     requires_key = False
     honours_idempotency = True
     default_capabilities = LOCAL_CAPABILITIES
+    delete_stops_render = True  # the render sees its cancel event at the next frame

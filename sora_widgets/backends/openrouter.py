@@ -79,6 +79,13 @@ class OpenRouterBackend(Backend):
     status_map: ClassVar[Mapping[str, str]] = {**STATUS_SYNONYMS, "pending": "queued"}
     default_capabilities = OPENROUTER_CAPABILITIES
     min_poll_interval = 10.0  # OpenRouter asks clients to poll every 10-30 s
+    variants = ("video",)
+    body_encoding = "JSON (reference images inline as data URLs)"
+
+    def seconds_value(self, seconds: int) -> Any:
+        return int(seconds)  # sent as the integer `duration`
+    model_names = "GET /videos/models (catalog with prices)"
+    failure_report = "status failed + error as a string"
 
     # -- capabilities -----------------------------------------------------------------------
     def _catalog_key(self) -> str:

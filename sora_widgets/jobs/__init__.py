@@ -46,6 +46,12 @@ def configure(**changes: Any) -> JobRunner:
         return _DEFAULT
 
 
+def overrides() -> dict[str, Any]:
+    """The settings changed for this process (`%sora config`), as a copy."""
+    with _LOCK:
+        return dict(_OVERRIDES)
+
+
 def reset_default_runner() -> None:
     global _DEFAULT
     with _LOCK:

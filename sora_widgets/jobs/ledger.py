@@ -65,6 +65,13 @@ CREATE TABLE IF NOT EXISTS groups (
     path TEXT,
     updated_at REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS signals (
+    key TEXT PRIMARY KEY,
+    sha256 TEXT,
+    flags TEXT NOT NULL,
+    data TEXT NOT NULL,
+    updated_at REAL NOT NULL
+);
 """
 
 
@@ -125,6 +132,21 @@ class Ledger:
         with self._db() as db:
             row = db.execute("SELECT * FROM groups WHERE id=?", (group_id,)).fetchone()
         return None if row is None else {**dict(row), "data": json.loads(row["data"])}
+
+    def save_signals(self, key: str, flags: list[str], data: str, sha256: str | None) -> None:
+        """The quality signals of a job's file (see `jobs.quality`); `data` is their JSON."""
+        with self._db() as db:
+            db.execute(
+                "INSERT INTO signals VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
+                "sha256=excluded.sha256, flags=excluded.flags, data=excluded.data, updated_at=excluded.updated_at",
+                (key, sha256, " ".join(flags), data, time.time()),
+            )
+
+    def signals(self) -> dict[str, dict[str, Any]]:
+        """Stored signals by job key: {"flags": [...], "data": JSON text, "sha256": ...}."""
+        with self._db() as db:
+            rows = db.execute("SELECT key, sha256, flags, data FROM signals").fetchall()
+        return {r["key"]: {"flags": r["flags"].split(), "data": r["data"], "sha256": r["sha256"]} for r in rows}
 
     # -- reads ------------------------------------------------------------------------------
     def get(self, key: str) -> dict[str, Any] | None:

@@ -24,10 +24,12 @@ import httpx
 from ..capabilities import BackendCapabilities, estimate_cost
 from ..client import AsyncSoraClient, SoraClient
 from ..config import Settings
-from ..errors import GenerationFailed, InvalidRequestError, PollInterrupted, SoraError
+from ..errors import GenerationFailedError, InvalidRequestError, PollInterrupted, SoraError
 from ..models import Video, VideoRequest
 from .budget import Budget
 from .ledger import Ledger
+from .policy import follow_up_request
+from .quality import QualityChecks, checks_for
 from .state import DOWNLOADING, INTERRUPTED, SUBMITTING, UNKNOWN, Job, JobState, Listener
 
 OPS = ("create", "remix", "edit", "extend")
@@ -62,7 +64,6 @@ class JobRunner:
         self._next_create = 0.0
         self._bg_loop: asyncio.AbstractEventLoop | None = None
         self._bg_lock = threading.Lock()
-        self._listeners: list[Listener] = []
 
     def __repr__(self) -> str:
         return f"JobRunner(backend={self.settings.backend!r}, jobs={len(self.jobs)})"
@@ -81,9 +82,10 @@ class JobRunner:
         """A blocking client with the same settings (for one-off calls: list, delete, download)."""
         return self._sync
 
-    def on_job(self, listener: Listener) -> None:
-        """Observe every job this runner starts (the gallery and batch panels use this)."""
-        self._listeners.append(listener)
+    @property
+    def quality(self) -> QualityChecks:
+        """Quality signals of finished jobs (computed in the background, stored in the ledger)."""
+        return checks_for(self.ledger)
 
     # -- preparing --------------------------------------------------------------------------
     def prepare(self, request: VideoRequest | str, **fields: Any) -> tuple[VideoRequest, float]:
@@ -140,9 +142,8 @@ class JobRunner:
         if op not in OPS:
             raise InvalidRequestError(f"unknown operation {op!r}", hint=f"use one of: {', '.join(OPS)}")
         if op != "create" and parent_id:
-            # a follow-up inherits the source's model unless told otherwise
-            source_model = self.source_model(parent_id)
-            requests = [_with_model(r, source_model) for r in requests]
+            # a follow-up keeps the source's model (the one place that decides it: policy.py)
+            requests = [follow_up_request(self, r, op, parent_id) for r in requests]
         prepared = [self.prepare(r) for r in requests]
         if op != "create":
             self._check_feature(op, parent_id, prepared[0][0].model if prepared else None)
@@ -156,8 +157,6 @@ class JobRunner:
             job = Job(state)
             self._record(state, group_id=group_id)
             self.jobs.append(job)
-            for listener in self._listeners:
-                listener(state)
             self._start(job, self._execute(job), background=background)
             jobs.append(job)
         return jobs
@@ -175,7 +174,7 @@ class JobRunner:
     def _check_feature(self, op: str, parent_id: str | None, model: str | None) -> None:
         if not parent_id:
             raise InvalidRequestError(f"{op} needs the id of the source video", param="parent_id")
-        from ..capabilities import require_feature
+        from ..backends.registry import require_feature
 
         require_feature(self.capabilities, model or self.settings.model, op)
 
@@ -273,7 +272,7 @@ class JobRunner:
                 video = await (self._attach(client, job) if attach else self._create(client, job))
                 video = await client.poll(video.id, on_progress=lambda v: self._on_video(job, v))
                 if not video.ok:
-                    err = GenerationFailed(video)
+                    err = GenerationFailedError(video)
                     return self._finish(job, status=video.status, video=video, error=str(err), error_code=err.code)
                 return await self._download(client, job, video)
         except asyncio.CancelledError:
@@ -330,8 +329,11 @@ class JobRunner:
     async def _download(self, client: AsyncSoraClient, job: Job, video: Video) -> JobState:
         self._update(job, status=DOWNLOADING, video=video, progress=100)
         sink, thumb = await client.fetch(video.id)
-        return self._finish(job, status="completed", video=video, path=sink.target, thumbnail=thumb,
-                            sha256=sink.sha256, actual_cost=video.cost)
+        state = self._finish(job, status="completed", video=video, path=sink.target, thumbnail=thumb,
+                             sha256=sink.sha256, actual_cost=video.cost)
+        if state.ok:  # quality signals on a background thread: cards and %sora list find them stored
+            self.quality.check(state)
+        return state
 
     def _finish(self, job: Job, **changes: Any) -> JobState:
         state = self._update(job, finished_at=time.time(), **changes)
@@ -367,8 +369,6 @@ class JobRunner:
             job = Job(_state_from_row(row))
             self.jobs[:] = [j for j in self.jobs if j.key != job.key]  # replaces its old entry: never listed twice
             self.jobs.append(job)
-            for listener in self._listeners:
-                listener(job.state)
             self._start(job, self._execute(job, attach=True), background=background)
             jobs.append(job)
         return jobs
@@ -383,14 +383,6 @@ class _Unknown(SoraError):
             "could not find this job on the server, and it was not created again (that could bill twice)",
             hint="submit it again if you still want it",
         )
-
-
-def _with_model(request: VideoRequest | str, model: str | None) -> VideoRequest | str:
-    if model is None:
-        return request
-    if isinstance(request, str):
-        return VideoRequest(prompt=request, model=model)
-    return request if request.model else request.with_(model=model)
 
 
 def _live(video: Video) -> str:

@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..models import Video, VideoRequest
+from ..models import TERMINAL_STATUSES, Video, VideoRequest
 from ..results import GenerationResult
 
 #: local statuses around the server's ones
 PENDING, SUBMITTING, DOWNLOADING = "pending", "submitting", "downloading"
 INTERRUPTED, UNKNOWN = "interrupted", "unknown"
-FINAL = frozenset({"completed", "failed", "cancelled", "expired", "deleted", INTERRUPTED, UNKNOWN})
+#: a job will not change any more: the server's final statuses plus our own two
+FINAL = frozenset({*TERMINAL_STATUSES, INTERRUPTED, UNKNOWN})
 Listener = Callable[["JobState"], Any]
 
 
@@ -153,6 +154,11 @@ class Job:
             _safe_call(listener, state)
         if state.done and not self._future.done():
             self._future.set_result(state)
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop | None:
+        """The event loop the job runs on (None until it started)."""
+        return self._loop
 
     def attach(self, task: asyncio.Task[JobState], loop: asyncio.AbstractEventLoop) -> None:
         self._task, self._loop = task, loop

@@ -5,7 +5,7 @@
     %%sora -m animatic -s 2 --size 640x360 --name clip
     A paper boat drifts down a rain-soaked street at dusk, {mood} neon reflections
 
-    %sora help | status [ID] | list | download ID | resume | cancel ID | gallery | studio | cost
+    %sora help | status [ID] | list | check [ID|--last N] | download ID | resume | cancel ID | gallery | studio | cost
           | models | config [k=v ...] | lint TEXT
 
 Text becomes a `VideoRequest` (see `parser.py`, `cell.py`) and goes through `jobs.default_runner()`:

@@ -12,21 +12,18 @@ nothing and sends nothing.
 from __future__ import annotations
 
 import json
-import shutil
 import sys
-import uuid
 from collections.abc import Callable, MutableMapping
 from concurrent.futures import TimeoutError as FutureTimeout
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from ..errors import GenerationFailed, PollInterrupted, SoraError
+from ..errors import GenerationFailedError, PollInterrupted, SoraError
+from ..jobs.policy import follow_up_fields, submit_variations
 from ..models import VideoRequest
+from ..request_table import build_request
 from .display import Progress, Text, remember
 from .interpolation import interpolate
-from .parser import CellArgs, MagicUsageError, parse_cell_line, usage_from_validation
+from .parser import _HINTS, FLAG_OF, CellArgs, MagicUsageError, parse_cell_line
 
 if TYPE_CHECKING:
     from ..jobs import JobRunner
@@ -68,12 +65,9 @@ class Cell:
         """A complete, validated request and its cost estimate (no network for static catalogs)."""
         fields = args.request_fields()
         op, parent = args.operation
-        if op != "create" and parent and not fields.get("model"):
-            fields["model"] = runner.source_model(parent)  # a follow-up keeps the source's model
-        try:
-            request = VideoRequest.model_validate({"prompt": prompt, **fields})
-        except ValidationError as exc:
-            raise usage_from_validation(exc) from None
+        fields = follow_up_fields(runner, fields, op, parent)  # a follow-up keeps the source's model
+        request = build_request(prompt, fields, runner.capabilities, MagicUsageError, hints=_HINTS, flag_of=FLAG_OF,
+                                default_hint="%sora help lists the options")
         req, cost = runner.prepare(request)
         return req, cost * args.variations
 
@@ -93,11 +87,8 @@ class Cell:
         if args.dry_run:
             return dry_run(runner, args, request, cost)
         preflight(runner, request, op)
-        requests = runner.variations(request, args.variations)
-        group = f"magic-{uuid.uuid4().hex[:10]}" if len(requests) > 1 else None
-        labels = [f"variation {i + 1}" for i in range(len(requests))] if len(requests) > 1 else None
-        jobs = runner.submit_many(requests, op=op, parent_id=parent, labels=labels, group_id=group,
-                                  background=not args.no_wait)
+        jobs = submit_variations(runner, request, args.variations, op=op, parent_id=parent,
+                                 background=not args.no_wait)
         if args.name and not args.no_wait:  # an interrupt must not lose the name: %sora resume sets it
             from .names import remember
 
@@ -153,7 +144,7 @@ class Cell:
 def preflight(runner: JobRunner, request: VideoRequest, op: str) -> None:
     """Local checks that need the backend: the endpoint and key, and the remix/edit/extend feature."""
     if op != "create":
-        from ..capabilities import require_feature
+        from ..backends.registry import require_feature
 
         require_feature(runner.capabilities, request.model, op)
     runner.client.endpoint()  # no key / no base URL: one line, nothing sent (starts the local server)
@@ -215,10 +206,10 @@ def result_of(state: JobState) -> GenerationResult:
 
 
 def failure(state: JobState) -> None:
-    """A job that ended without a video: one line on stderr; `%tb` shows a GenerationFailed."""
+    """A job that ended without a video: one line on stderr; `%tb` shows a GenerationFailedError."""
     exc: SoraError
     if state.video is not None and not state.video.ok:
-        exc = GenerationFailed(state.video)
+        exc = GenerationFailedError(state.video)
     else:
         exc = SoraError(state.error or f"job {state.video_id or state.key} ended {state.status}")
     text = state.error or str(exc)
@@ -229,25 +220,14 @@ def failure(state: JobState) -> None:
 
 
 def save_copies(results: list[GenerationResult], out: str) -> None:
-    """`-o PATH`: copy each video there (a folder when PATH ends in / or is one; numbered files
-    for variations) and point the result at the copy. The ledger keeps the original."""
-    target = Path(out).expanduser()
-    as_dir = out.endswith(("/", "\\")) or target.is_dir()
-    for i, result in enumerate(results):
-        if as_dir:
-            dest = target / result.path.name
-        elif len(results) > 1:
-            dest = target.with_name(f"{target.stem}-{i + 1}{target.suffix or '.mp4'}")
-        else:
-            dest = target if target.suffix else target.with_suffix(".mp4")
-        try:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(result.path, dest)
-        except OSError as exc:
-            raise SoraError(f"could not save {result.id} to {dest}: {exc.strerror or exc}",
-                            hint=f"the video is still at {result.relpath()}; pick another -o path") from None
-        result.extra["saved_from"] = result.relpath()
-        result.path = dest.resolve()
+    """`-o PATH`: copy each video there (see `save_as.targets`) and point the result at the copy.
+    The ledger keeps the original."""
+    from ..save_as import copy_to, targets
+
+    for result, dest in zip(results, targets(out, [r.path.name for r in results]), strict=True):
+        kept = result.relpath()
+        result.path = copy_to(result.path, dest, what=result.id, kept=kept)
+        result.extra["saved_from"] = kept
 
 
 # -- dry run -----------------------------------------------------------------------------------
@@ -262,13 +242,12 @@ def dry_run(runner: JobRunner, args: CellArgs, request: VideoRequest, cost: floa
         lines += ["", "wire:", *(f"  {line}" for line in wire)]
     lines += ["", "validation: " + ("ok" if not problems else "; ".join(problems))]
     findings = lint_findings(as_asked(request, args, runner), runner)
-    if findings is not None:
-        lines += ["", "lint:", *(f"  {f}" for f in findings)] if findings else ["", "lint: no findings"]
+    lines += ["", "lint:", *(f"  {f}" for f in findings)] if findings else ["", "lint: no findings"]
     n = args.variations
     each = cost / n if n else cost
     lines += ["", f"cost estimate: ${cost:.2f}" + (f" ({n} × ${each:.2f})" if n > 1 else "")]
     data = {"request": summary, "op": op, "parent_id": parent, "cost": cost, "problems": problems,
-            "findings": [str(f) for f in findings or []]}
+            "findings": [str(f) for f in findings]}
     return Text("\n".join(lines), data=data)
 
 
@@ -304,12 +283,10 @@ def as_asked(request: VideoRequest, args: CellArgs, runner: JobRunner) -> VideoR
     return request
 
 
-def lint_findings(request: VideoRequest, runner: JobRunner) -> list[Any] | None:
-    """The prompt linter's findings, or None when this build has no linter."""
-    try:
-        from ..prompt import lint
-    except ImportError:
-        return None
+def lint_findings(request: VideoRequest, runner: JobRunner) -> list[Any]:
+    """The prompt linter's findings for `request` on the runner's model."""
+    from ..prompt import lint
+
     try:
         caps = runner.capabilities.model(request.model)
     except SoraError:

@@ -1,5 +1,5 @@
-"""`%sora SUBCOMMAND`: help, status, list, download, resume, cancel, gallery, studio, cost, models,
-config, lint. Each returns something displayable (or None) and raises one-line errors."""
+"""`%sora SUBCOMMAND`: help, status, list, check, download, resume, cancel, gallery, studio, cost,
+models, config, lint. Each returns something displayable (or None) and raises one-line errors."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ConfigurationError, SoraError
+from ..errors import SoraError
+from ..models import TERMINAL_STATUSES
 from .display import Table, Text
 from .interpolation import interpolate
 from .parser import FLAGS, MagicUsageError, help_text, parse_assignments, parse_line, scan, split
@@ -61,7 +62,7 @@ class Commands:
         if job is not None:
             return Text(job.state.line(), data=job)
         row = self._ledger_row(ident)
-        if row is not None and row.get("status") in ("completed", "failed", "cancelled", "expired", "deleted"):
+        if row is not None and row.get("status") in TERMINAL_STATUSES:
             return Text(_row_line(row), data=row)
         video = self.runner.client.retrieve(row["video_id"] if row and row.get("video_id") else ident)
         err = f" — {video.error.message}" if video.error and video.error.message else ""
@@ -89,11 +90,19 @@ class Commands:
                          ["id", "status", "model", "size", "s", "prompt"], rows)
         all_rows = self._ledger_rows()
         shown = all_rows[-count:][::-1]
+        flags = {k: " ".join(s.codes) or "ok" for k, s in self.runner.quality.stored().items()}
         rows = [[r.get("video_id") or r["key"], r["status"], r.get("model") or "", _req(r, "size"),
-                 _req(r, "seconds"), _cost_text(r), _rel(r.get("path")), _short(r.get("prompt") or "")]
+                 _req(r, "seconds"), _cost_text(r), flags.get(r["key"], ""), _rel(r.get("path")),
+                 _short(r.get("prompt") or "")]
                 for r in shown]
         return Table(f"ledger: {len(shown)} of {len(all_rows)} jobs, newest first",
-                     ["id", "status", "model", "size", "s", "cost", "file", "prompt"], rows)
+                     ["id", "status", "model", "size", "s", "cost", "signals", "file", "prompt"], rows,
+                     "signals: quality flags of finished videos (%sora check explains them)" if flags else "")
+
+    def cmd_check(self, rest: str) -> Any:
+        from .check import check
+
+        return check(self.runner, rest)
 
     def cmd_download(self, rest: str) -> Any:
         raw, positional = _scan_out(rest)
@@ -195,18 +204,11 @@ class Commands:
 
     def cmd_models(self, rest: str) -> Table:
         _no_args(rest, "models")
+        from ..backends.describe import capability_cells
+
         caps = self.runner.capabilities
-        rows = []
-        for m in caps.models.values():
-            features = [f for f in ("remix", "edit", "extend", "characters", "seed", "negative_prompt", "audio")
-                        if m.supports(f)]
-            price = (f"${m.price_per_video:.2f}/video" if m.price_per_video is not None else
-                     ", ".join(f"{k} ${v:.2f}/s" for k, v in m.price_per_second.items()) or "free")
-            rows.append([m.id + (" *" if m.id == caps.default_model else ""), _durations(m.durations),
-                         ", ".join(m.sizes or m.resolutions) or "any",
-                         ", ".join(m.aspect_ratios), "yes" if m.input_reference else "no", " ".join(features), price])
-        return Table(f"models on the {caps.backend} backend (* = default)",
-                     ["model", "seconds", "sizes", "aspect", "ref", "features", "price"], rows)
+        header, cells = capability_cells(caps)
+        return Table(f"models on the {caps.backend} backend (* = default)", header, cells)
 
     # -- settings --------------------------------------------------------------------------
     def cmd_config(self, rest: str) -> Text:
@@ -218,7 +220,7 @@ class Commands:
 
             apply_config(changes)
         runner = jobs.default_runner()
-        overrides = dict(jobs._OVERRIDES)
+        overrides = jobs.overrides()
         lines = [f"{k} = {v}" + ("   (set by %sora config)" if k in overrides else "")
                  for k, v in runner.settings.masked().items()]
         return Text("effective settings:\n" + "\n".join(f"  {line}" for line in lines), data=runner.settings.masked())
@@ -244,17 +246,11 @@ class Commands:
         except SoraError:  # lint what can be linted; the cell itself will report the bad value
             request = VideoRequest(prompt=prompt)
         findings = lint_findings(as_asked(request, args, runner), runner)
-        if findings is None:
-            raise ConfigurationError("this build has no prompt linter", hint="update sora_widgets")
         if not findings:
             return Text("no findings", data=[])
-        try:
-            from ..prompt import format_findings
+        from ..prompt import format_findings
 
-            text = format_findings(findings)
-        except ImportError:
-            text = "\n".join(str(f) for f in findings)
-        return Text(text, data=findings)
+        return Text(format_findings(findings), data=findings)
 
     # -- helpers ---------------------------------------------------------------------------
     def _session_job(self, ident: str) -> Job | None:
@@ -313,10 +309,12 @@ def _scan_out(rest: str) -> tuple[dict[str, Any], list[str]]:
 
 def _download_target(out: str | None) -> Path | None:
     """`-o` for downloads: a folder (ends in / or exists) gets the video inside; a bare name gets .mp4."""
+    from ..save_as import is_folder
+
     if not out:
         return None
     path = Path(out).expanduser()
-    if out.endswith(("/", "\\")) or path.is_dir():
+    if is_folder(out):
         path.mkdir(parents=True, exist_ok=True)
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -399,12 +397,6 @@ def _cost_text(row: dict[str, Any]) -> str:
 def _short(text: str, n: int = 50) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def _durations(values: tuple[int, ...]) -> str:
-    if len(values) > 3 and list(values) == list(range(values[0], values[-1] + 1)):
-        return f"{values[0]}-{values[-1]}"
-    return ", ".join(str(v) for v in values)
 
 
 __all__ = ["Commands"]

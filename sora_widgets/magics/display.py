@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..errors import SoraError
+from ..errors import PollInterrupted, SoraError
 
 if TYPE_CHECKING:
     from ..jobs.state import Job, JobState
@@ -24,7 +24,7 @@ GENERIC_HINT = "%sora help lists the options and subcommands"
 # -- errors --------------------------------------------------------------------------------
 def error_line(exc: BaseException) -> str:
     """One line with a hint for any exception (ours carry their own hint)."""
-    if isinstance(exc, SoraError):
+    if isinstance(exc, (SoraError, PollInterrupted)):
         text = str(exc)
         if not exc.hint and not getattr(exc, "default_hint", None):
             text = f"{text} — {GENERIC_HINT}"

@@ -1,7 +1,8 @@
 """Text -> typed arguments for `%%sora` and `%sora`: no IPython, no I/O, no network.
 
 The option line is split with shlex (backslashes kept, so Windows paths survive) and checked
-against one option table (`OPTIONS`), which also writes the help text. Values become a frozen
+against `OPTIONS`: the request parameters of the one table (`request_table.PARAMS`) and the
+magic's own options; it also writes the help text. Values become a frozen
 pydantic `CellArgs`; every mistake is a `MagicUsageError` whose `str()` is one line with a hint.
 
 `{name}` in the cell body is replaced from the user namespace; unknown names stay as written
@@ -17,12 +18,13 @@ import re
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
-from ..errors import InvalidRequestError, from_validation_error
-from ..models import parse_size
+from ..errors import InvalidRequestError
+from ..request_table import BY_OPTION, PARAMS, RequestOptions, usage_error, whole_number
+from ..request_table import FLAG_OF as TABLE_FLAG_OF
 from .interpolation import MISSING, WHOLE, interpolate, lookup
 
 
@@ -37,24 +39,28 @@ class Option:
     #: None for a flag that takes no value
     metavar: str | None
     help: str
+    #: what a flag without a value sets
+    const: Any = True
 
     @property
     def display(self) -> str:
         return "/".join(self.flags)
 
 
+def _request_options() -> tuple[Option, ...]:
+    """The request parameters, from the one table (`request_table.PARAMS`)."""
+    out: list[Option] = []
+    for p in PARAMS:
+        out.append(Option(p.option, p.flags, p.metavar, p.help))
+        if p.off_flag:
+            out.append(Option(p.option, (p.off_flag,), None, f"no {p.label.lower()}", const=False))
+    return tuple(out)
+
+
 OPTIONS: tuple[Option, ...] = (
-    Option("model", ("-m", "--model"), "MODEL", "model id (`%sora models` lists them)"),
-    Option("seconds", ("-s", "--seconds"), "N", "length in seconds"),
-    Option("size", ("--size",), "WxH", "exact size, e.g. 1280x720"),
-    Option("resolution", ("--resolution",), "RES", "resolution class, e.g. 720p (backends that use one)"),
-    Option("aspect", ("--aspect",), "W:H", "aspect ratio, e.g. 16:9"),
+    *_request_options(),
     Option("backend", ("--backend",), "NAME", "backend or profile for this cell only"),
-    Option("ref", ("--ref",), "PATH|URL|{var}", "reference image; a {var} may hold a path, bytes or a PIL image"),
-    Option("fit", ("--fit",), "cover|contain|none", "how the reference is fitted to the size (default cover)"),
     Option("variations", ("-n", "--variations"), "N", "generate N versions (1-4), shown side by side"),
-    Option("seed", ("--seed",), "N", "seed, where the model takes one"),
-    Option("avoid", ("--avoid",), "TEXT", "what to avoid (negative prompt)"),
     Option("out", ("-o", "--out"), "PATH", "also save the video here (a file, or a folder ending in /)"),
     Option("name", ("--name",), "VAR", "store the result in this variable"),
     Option("dry_run", ("--dry-run",), None, "print the request, validation, lint and cost; send nothing"),
@@ -66,31 +72,19 @@ OPTIONS: tuple[Option, ...] = (
     Option("extend", ("--extend",), "ID", "extend video ID by --seconds with this prompt"),
 )
 FLAGS: dict[str, Option] = {flag: opt for opt in OPTIONS for flag in opt.flags}
-FLAG_OF: dict[str, str] = {opt.dest: opt.flags[-1] for opt in OPTIONS}
-#: request/model fields -> the option that sets them (for error messages)
-FLAG_OF.update({"aspect_ratio": "--aspect", "negative_prompt": "--avoid", "input_reference": "--ref",
-                "prompt": "the prompt (cell body)"})
+FLAG_OF: dict[str, str] = {**TABLE_FLAG_OF, **{opt.dest: opt.flags[-1] for opt in OPTIONS if opt.dest not in BY_OPTION}}
+#: the prompt of a cell is its body
+FLAG_OF["prompt"] = "the prompt (cell body)"
 
 MAX_VARIATIONS = 4
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
-class CellArgs(BaseModel):
+class CellArgs(RequestOptions):
     """The `%%sora` option line, validated. The prompt is not part of it (it is the cell body)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
-
-    model: str | None = None
-    seconds: int | None = Field(default=None, ge=1, le=120)
-    size: str | None = None
-    resolution: str | None = None
-    aspect: str | None = None
     backend: str | None = None
-    ref: Any = None
-    fit: Literal["cover", "contain", "none"] | None = None
     variations: int = Field(default=1, ge=1, le=MAX_VARIATIONS)
-    seed: int | None = Field(default=None, ge=0, le=2**32 - 1)
-    avoid: str | None = None
     out: str | None = None
     name: str | None = None
     dry_run: bool = False
@@ -100,29 +94,10 @@ class CellArgs(BaseModel):
     edit: str | None = None
     extend: str | None = None
 
-    @field_validator("seconds", "variations", "seed", mode="before")
+    @field_validator("variations", mode="before")
     @classmethod
-    def _whole_number(cls, v: Any) -> Any:
-        if isinstance(v, str):
-            if not re.fullmatch(r"\s*-?\d+\s*", v):
-                raise ValueError(f"must be a whole number, got {v!r}")
-            return int(v)
-        return v
-
-    @field_validator("size")
-    @classmethod
-    def _size(cls, v: str | None) -> str | None:
-        if v is None:
-            return v
-        w, h = parse_size(v)
-        return f"{w}x{h}"
-
-    @field_validator("aspect")
-    @classmethod
-    def _aspect(cls, v: str | None) -> str | None:
-        if v is not None and not re.fullmatch(r"\d{1,3}:\d{1,3}", v.strip()):
-            raise ValueError(f"aspect ratio must look like 16:9, got {v!r}")
-        return v.strip() if v else v
+    def _whole_variations(cls, v: Any) -> Any:
+        return whole_number(v)
 
     @field_validator("name")
     @classmethod
@@ -131,9 +106,9 @@ class CellArgs(BaseModel):
             raise ValueError(f"{v!r} is not a valid Python variable name")
         return v
 
-    @field_validator("model", "backend", "remix", "edit", "extend", "out", "resolution")
+    @field_validator("backend", "remix", "edit", "extend", "out")
     @classmethod
-    def _not_blank(cls, v: str | None) -> str | None:
+    def _not_blank_either(cls, v: str | None) -> str | None:
         if v is not None and not v.strip():
             raise ValueError("must not be empty")
         return v.strip() if v is not None else v
@@ -153,15 +128,6 @@ class CellArgs(BaseModel):
             if value:
                 return op, str(value)
         return "create", None
-
-    def request_fields(self) -> dict[str, Any]:
-        """Fields for a `VideoRequest` (None values left out so the backend's defaults apply)."""
-        fields = {
-            "model": self.model, "seconds": self.seconds, "size": self.size, "resolution": self.resolution,
-            "aspect_ratio": self.aspect, "input_reference": self.ref, "fit": self.fit, "seed": self.seed,
-            "negative_prompt": self.avoid,
-        }
-        return {k: v for k, v in fields.items() if v is not None}
 
 
 # -- tokens ----------------------------------------------------------------------------------
@@ -219,7 +185,7 @@ def scan(line: str) -> tuple[dict[str, Any], list[str]]:
         if opt.metavar is None:
             if eq:
                 raise MagicUsageError(f"{flag} takes no value", param=opt.dest, hint=f"write just {flag}")
-            values[opt.dest] = True
+            values[opt.dest] = opt.const
             continue
         if eq:
             value = inline
@@ -234,9 +200,9 @@ def scan(line: str) -> tuple[dict[str, Any], list[str]]:
 
 
 def _example(opt: Option) -> str:
-    return {"model": "animatic", "seconds": "4", "size": "1280x720", "resolution": "720p", "aspect": "16:9",
-            "backend": "local", "ref": "frame.png", "fit": "contain", "variations": "2", "seed": "7",
-            "avoid": '"text, watermark"', "out": "clips/", "name": "clip", "remix": "video_123",
+    if opt.dest in BY_OPTION:
+        return BY_OPTION[opt.dest].example
+    return {"backend": "local", "variations": "2", "out": "clips/", "name": "clip", "remix": "video_123",
             "edit": "video_123", "extend": "video_123"}.get(opt.dest, opt.metavar or "")
 
 
@@ -283,28 +249,17 @@ def validated(model: type[CellArgs], values: dict[str, Any]) -> CellArgs:
 
 
 def usage_from_validation(exc: ValidationError) -> MagicUsageError:
-    """The first problem of a pydantic error as one line naming the option, with a hint (the
-    toolkit's one translation, `errors.from_validation_error`, with the magic's flags and hints)."""
-    err = from_validation_error(exc, names=FLAG_OF, hints=_HINTS, cls=MagicUsageError,
-                                fallback="%sora help lists the options")
-    assert isinstance(err, MagicUsageError)
-    return err
+    """The first problem of a pydantic error as one line naming the option, with a hint."""
+    return usage_error(exc, MagicUsageError, hints=_HINTS, flag_of=FLAG_OF,
+                       default_hint="%sora help lists the options")
 
 
 _HINTS: dict[str, str] = {
     "seconds": "use a whole number of seconds; %sora models lists each model's lengths",
-    "variations": f"allowed: 1-{MAX_VARIATIONS}",
-    "seed": f"use a whole number from 0 to {2**32 - 1}",
     "size": "write it as WIDTHxHEIGHT, e.g. 1280x720; %sora models lists the sizes",
-    "aspect": "e.g. --aspect 16:9",
-    "aspect_ratio": "e.g. --aspect 16:9",
-    "fit": "allowed: cover, contain, none",
+    "variations": f"allowed: 1-{MAX_VARIATIONS}",
     "name": "use a Python identifier, e.g. --name clip",
-    "ref": "give an image file (PNG, JPEG, WebP), an http(s) URL, or {var} holding a path, bytes or a PIL image",
-    "input_reference": "give an image file (PNG, JPEG, WebP), an http(s) URL, or {var} holding a path, bytes or "
-                       "a PIL image",
     "prompt": "write the prompt in the cell body, below the %%sora line",
-    "resolution": "give either --size or --resolution/--aspect, not both",
     "remix": "give the id of a finished video (%sora list shows them)",
     "edit": "give the id of a finished video (%sora list shows them)",
     "extend": "give the id of a finished video (%sora list shows them)",
@@ -317,6 +272,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "help": ("%sora help", "this reference"),
     "status": ("%sora status [ID]", "jobs of this session, or one job by video id / job key"),
     "list": ("%sora list [N] [--server]", "the last N jobs in the ledger (or the server's videos)"),
+    "check": ("%sora check [ID ...|--last N]", "quality signals of finished videos: frozen, black, flicker, "
+              "duration, size, fps, audio, unplayable, duplicate"),
     "download": ("%sora download ID [-o PATH]", "download a finished video (and its poster)"),
     "resume": ("%sora resume", "re-attach to unfinished jobs (after an interrupt or a restart) and wait"),
     "cancel": ("%sora cancel ID", "stop a running job of this session"),

@@ -29,7 +29,7 @@ def apply_config(changes: dict[str, str]) -> None:
         except ValueError as exc:
             raise MagicUsageError(f"bad value for size: {exc}", param="size",
                                   hint="e.g. %sora config size=1280x720") from None
-    merged = {**jobs._OVERRIDES}
+    merged = jobs.overrides()
     for key, value in changes.items():
         if value == "":
             merged.pop(key, None)

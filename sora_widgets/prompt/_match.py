@@ -69,16 +69,6 @@ def has_term(text: str, terms: Iterable[str]) -> bool:
     return any(term_regex(t).search(text) for t in terms)
 
 
-def find_patterns(text: str, patterns: Iterable[re.Pattern[str]]) -> list[tuple[int, int]]:
-    """Spans of all matches of compiled `patterns`, non-overlapping (first pattern wins)."""
-    spans: list[tuple[int, int]] = []
-    for pattern in patterns:
-        for m in pattern.finditer(text):
-            if m.end() > m.start() and not any(s < m.end() and m.start() < e for s, e in spans):
-                spans.append((m.start(), m.end()))
-    return sorted(spans)
-
-
 def _split(text: str, sep: re.Pattern[str]) -> list[tuple[int, int]]:
     masked = mask_quotes(text)
     spans: list[tuple[int, int]] = []

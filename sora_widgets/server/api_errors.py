@@ -106,5 +106,9 @@ def not_found(what: str, ident: str, param: str | None = None) -> ApiError:
     return ApiError(404, f"{what} with id '{shorten(ident, 80)}' not found.", param=param, code="not_found")
 
 
-def server_error(message: str = "The server had an error while processing your request. Sorry about that!") -> ApiError:
-    return ApiError(500, message, type="server_error", code="internal_error")
+#: OpenAI's words for an unexpected server error (every 500 this server sends uses them)
+INTERNAL_ERROR_MESSAGE = "The server had an error while processing your request. Sorry about that!"
+
+
+def internal_error_body() -> dict[str, Any]:
+    return envelope(INTERNAL_ERROR_MESSAGE, type="server_error", code="internal_error")

@@ -32,11 +32,11 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from .api_errors import ApiError, envelope, invalid_value, not_found, shorten
+from .api_errors import ApiError, envelope, internal_error_body, invalid_value, not_found, shorten
 from .config import ServerConfig
 from .faults import FaultInjector
 from .gate import COUNTED, Gate, Stats
-from .jobs import JobRunner
+from .jobs import RenderQueue
 from .params import read_body
 from .render import SPRITESHEET_FILE, THUMBNAIL_FILE, VIDEO_FILE
 from .service import VideoService
@@ -58,7 +58,7 @@ class Services:
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
         self.store = JobStore(config.data_dir)
-        self.runner = JobRunner(config, self.store)
+        self.runner = RenderQueue(config, self.store)
         self.videos = VideoService(config, self.store, self.runner)
         self._started = False
         self._lock = asyncio.Lock()
@@ -246,8 +246,7 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     request.app.state.stats.unexpected_errors += 1
     request.scope[COUNTED] = True  # Starlette re-raises after answering; the Gate must not count it twice
     log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-    return JSONResponse(envelope("The server had an error while processing your request. Sorry about that!",
-                                 type="server_error", code="internal_error"), status_code=500)
+    return JSONResponse(internal_error_body(), status_code=500)
 
 
 ROUTES = [

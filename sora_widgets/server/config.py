@@ -16,7 +16,7 @@ from types import MappingProxyType
 #: fault modes, in the order a request's random draw is matched against them
 FAULT_MODES = ("429", "500", "503", "slow", "drop")
 #: groups of API operations a fault mode may strike (see `operation_of` in faults.py)
-OPERATIONS = ("create", "read", "content", "delete")
+FAULT_OPERATIONS = ("create", "read", "content", "delete")
 DEFAULT_MAX_BODY = 50 * 1024 * 1024
 
 
@@ -58,9 +58,9 @@ class FaultConfig:
         for mode, ops in self.operations.items():
             if mode not in FAULT_MODES:
                 raise ValueError(f"unknown fault mode {mode!r}; modes: {', '.join(FAULT_MODES)}")
-            unknown = set(ops) - set(OPERATIONS)
+            unknown = set(ops) - set(FAULT_OPERATIONS)
             if unknown:
-                raise ValueError(f"unknown operation(s) {sorted(unknown)}; operations: {', '.join(OPERATIONS)}")
+                raise ValueError(f"unknown operation(s) {sorted(unknown)}; operations: {', '.join(FAULT_OPERATIONS)}")
         if not 0.0 <= self.after_create <= 1.0:
             raise ValueError("after_create must be between 0 and 1")
         if self.slow_seconds < 0 or self.retry_after < 0:
@@ -143,7 +143,7 @@ def _number(key: str, text: str) -> float:
 
 def _parse_ops(text: str) -> frozenset[str]:
     if text == "all":
-        return frozenset(OPERATIONS)
+        return frozenset(FAULT_OPERATIONS)
     if text == "none":
         return frozenset()
     return frozenset(op.strip() for op in text.split("+") if op.strip())

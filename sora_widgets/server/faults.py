@@ -22,7 +22,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from .api_errors import envelope
+from .api_errors import envelope, internal_error_body
 from .config import FAULT_MODES, FaultConfig
 
 _CONTENT = re.compile(r"^/v1/videos/[^/]+/content/?$")
@@ -92,8 +92,7 @@ def fault_response(mode: str, config: FaultConfig) -> tuple[int, list[tuple[byte
     if mode == "503":
         return 503, marker, envelope("The server is overloaded or not ready yet.", type="server_error",
                                      code="service_unavailable")
-    return 500, marker, envelope("The server had an error while processing your request. Sorry about that!",
-                                 type="server_error", code="internal_error")
+    return 500, marker, internal_error_body()
 
 
 async def drop_connection(send: Any) -> bool:

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from .api_errors import ApiError, envelope
+from .api_errors import ApiError, envelope, internal_error_body
 from .config import ServerConfig
 from .faults import Fault, FaultInjector, drop_connection, fault_response, operation_of
 
@@ -151,9 +151,7 @@ class Gate:
             self.stats.unexpected_errors += 1
             log.exception("unexpected error on %s %s (request %s)", scope["method"], scope["path"], request_id)
         if not sent["start"]:
-            await send_json(send, 500, envelope(
-                "The server had an error while processing your request. Sorry about that!",
-                type="server_error", code="internal_error"))
+            await send_json(send, 500, internal_error_body())
 
     async def _strike(self, fault: Fault, raw_send: Any, send: Any) -> None:
         if fault.mode == "drop" and await drop_connection(raw_send):

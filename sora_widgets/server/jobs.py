@@ -62,7 +62,10 @@ def owner_gone(owner: str | None) -> bool:
     return not _pid_alive(pid)
 
 
-class JobRunner:
+class RenderQueue:
+    """The embedded server's render jobs: a thread pool that renders and records each video (the
+    server side; `sora_widgets.jobs.JobRunner` is the client side)."""
+
     def __init__(self, config: ServerConfig, store: JobStore) -> None:
         self.config = config
         self.store = store

@@ -66,8 +66,6 @@ _PALETTE_WORDS: tuple[tuple[str, str], ...] = (
     (r"noon|midday|sunny|daylight|bright|clear sky|blue sky|summer|morning|day", "day"),
 )
 
-CAMERA_MOVES = ("static", "pan", "tilt", "zoom", "dolly", "orbit", "tracking", "aerial", "handheld")
-
 _CAMERA_WORDS: tuple[tuple[str, str], ...] = (
     (r"handheld|hand-held|shaky|found footage|documentary style", "handheld"),
     (r"orbit|orbiting|circles? around|360", "orbit"),

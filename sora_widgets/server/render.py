@@ -16,14 +16,17 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..media import probe
 from ..models import parse_size
 from . import camera as cam
+from .defects import apply as apply_defects
+from .defects import defects_in, frame_count, strip_markers
 from .prompt_style import style_for
 
 if TYPE_CHECKING:
@@ -180,10 +183,11 @@ def render(
     """Render `spec` into `out_dir` (video.mp4, thumbnail.webp, spritesheet.jpg), atomically."""
     width, height = parse_size(spec.size)
     out_dir.mkdir(parents=True, exist_ok=True)
-    source_frames = _count_frames(Path(spec.source_video)) if spec.source_video else 0
+    source_frames = probe(spec.source_video).frames if spec.source_video else 0
     if spec.source_frames is not None:
         source_frames = min(source_frames, spec.source_frames)
-    new_frames = spec.seconds * FPS
+    defects = defects_in(spec.prompt)
+    new_frames = frame_count(spec.seconds * FPS, defects, FPS)
     total = source_frames + new_frames
     captures = _Captures(total, width, height)
     video = out_dir / VIDEO_FILE
@@ -202,7 +206,8 @@ def render(
         else:
             reference = _load_reference(spec, width, height)
         skip_first = 1 if source_frames else 0  # an extension's first frame would repeat the source's last
-        for frame in _new_frames(spec, width, height, new_frames, reference, skip_first):
+        for frame in apply_defects(_new_frames(spec, width, height, new_frames, reference, skip_first), defects,
+                                   new_frames):
             _check(cancel)
             captures.offer(encoder.count, frame)
             encoder.add(frame)
@@ -226,16 +231,6 @@ def _check(cancel: threading.Event | None) -> None:
 def _report(progress: Callable[[float], None] | None, done: int, total: int) -> None:
     if progress is not None and (done % 8 == 0 or done == total):
         progress(done / max(total, 1))
-
-
-def _count_frames(path: Path) -> int:
-    import av
-
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        if stream.frames:
-            return int(stream.frames)
-        return sum(1 for _ in container.decode(stream))
 
 
 def _source_frames(spec: RenderSpec, width: int, height: int) -> Iterator[Any]:
@@ -291,7 +286,7 @@ def _canvas(spec: RenderSpec, width: int, height: int, reference: np.ndarray | N
 
     if reference is None:
         cw, ch = cam.canvas_size(width, height)
-        return draw_scene(style_for(spec.prompt), spec.seed, cw, ch)
+        return draw_scene(style_for(strip_markers(spec.prompt)), spec.seed, cw, ch)
     mx, my = cam.margins(width, height)
     mode = "reflect" if mx < width and my < height else "edge"
     padded: np.ndarray = np.pad(reference, ((my, my), (mx, mx), (0, 0)), mode=mode)  # type: ignore[call-overload]
@@ -300,14 +295,14 @@ def _canvas(spec: RenderSpec, width: int, height: int, reference: np.ndarray | N
 
 def _new_frames(
     spec: RenderSpec, width: int, height: int, count: int, reference: np.ndarray | None, skip: int
-) -> Iterator[Any]:
+) -> Generator[Any, None, None]:
     """Frames of the newly rendered part, one at a time."""
     import av
 
     from . import yuv
     from .scene import draw_caption, draw_hero
 
-    style = style_for(spec.prompt)
+    style = style_for(strip_markers(spec.prompt))
     canvas = yuv.rgb_to_planes(_canvas(spec, width, height, reference))
     canvas_w, canvas_h = canvas.size
     camera = cam.Camera(style.camera, style.direction, spec.seed, (width, height), (canvas_w, canvas_h), count + skip)

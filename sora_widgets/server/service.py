@@ -20,7 +20,7 @@ import anyio
 from ..backends.local import LOCAL_CAPABILITIES
 from .api_errors import ApiError, invalid_type, missing_param, not_found
 from .config import ServerConfig
-from .jobs import JobRunner
+from .jobs import RenderQueue
 from .params import (
     Body,
     Upload,
@@ -45,7 +45,7 @@ _EXT = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
 
 
 class VideoService:
-    def __init__(self, config: ServerConfig, store: JobStore, runner: JobRunner) -> None:
+    def __init__(self, config: ServerConfig, store: JobStore, runner: RenderQueue) -> None:
         self.config = config
         self.store = store
         self.runner = runner

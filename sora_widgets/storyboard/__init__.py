@@ -17,8 +17,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._lazy import lazy_exports
-from ._syntax import parse
-from .model import CONTINUITIES, Bible, Character, Continuity, Shot, Storyboard
+from ._continuity import CONTINUITIES, Continuity
+from .model import Bible, Character, Shot, Storyboard
+
+#: `Storyboard.parse`: the cell syntax -> a Storyboard
+parse = Storyboard.parse
 
 __all__ = [
     "CONTINUITIES",
@@ -28,6 +31,7 @@ __all__ = [
     "Production",
     "RunHandle",
     "Shot",
+    "ShotSeam",
     "ShotStatus",
     "StitchResult",
     "Storyboard",
@@ -40,6 +44,7 @@ __all__ = [
 _LAZY = {
     "Production": "run",
     "RunHandle": "_status",
+    "ShotSeam": "_status",
     "ShotStatus": "_status",
     "StoryboardInterrupted": "_status",
     "StitchResult": "stitch",
@@ -52,7 +57,7 @@ __getattr__, __dir__ = lazy_exports(__name__, _LAZY)
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ._status import RunHandle, ShotStatus, StoryboardInterrupted
+    from ._status import RunHandle, ShotSeam, ShotStatus, StoryboardInterrupted
     from .run import Production
     from .stitch import StitchResult, stitch
     from .widget import StoryboardWidget

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SoraError
-from ..jobs.ledger import RESUMABLE
 
 if TYPE_CHECKING:
+    from ..quality import Seam
     from .run import Production
 
 
@@ -45,10 +45,6 @@ class Take:
     def ok(self) -> bool:
         return self.status == "completed" and self.path is not None and self.path.is_file()
 
-    @property
-    def resumable(self) -> bool:
-        return self.status in RESUMABLE or (self.status == "completed" and not self.ok)
-
 
 @dataclass(frozen=True)
 class ShotStatus:
@@ -75,6 +71,30 @@ class ShotStatus:
         extra = f" ({', '.join(flags)})" if flags else ""
         err = f" — {self.error}" if self.error and not self.ok else ""
         return f"shot {self.index + 1} [{self.shot_id}, {self.continuity}]: {self.status}{extra}{err}"
+
+
+@dataclass(frozen=True)
+class ShotSeam:
+    """The cut into shot `index` (0-based) from the shot before, measured by `quality.signals.seams`."""
+
+    index: int
+    continuity: str
+    seam: Seam
+
+    @property
+    def flagged(self) -> bool:
+        """A visible jump where continuity was asked for (`chain`); independent shots are meant to cut."""
+        return self.seam.flagged and self.continuity == "chain"
+
+    def line(self) -> str:
+        if self.flagged:
+            verdict = "⚠ seam"
+        elif self.continuity == "chain":
+            verdict = "✓ smooth"
+        else:
+            verdict = "cut" if self.seam.flagged else "✓ smooth"
+        return (f"shot {self.index} → {self.index + 1} ({self.continuity}): {verdict} — jump {self.seam.cut:.1f}, "
+                f"{self.seam.ratio:.1f}x the largest change inside")
 
 
 class StoryboardInterrupted(SoraError, KeyboardInterrupt):

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import InvalidRequestError
 from ..prompt.structured import PROMPT_FIELDS, Prompt
@@ -57,6 +57,15 @@ SHOT_KEYS = ("seconds", "continuity", "reference", "ref", "title")
 CONTINUITY_WORDS = {"independent": "independent", "cut": "independent", "chain": "chain", "extend": "extend"}
 
 Line = tuple[int, str]
+
+
+class Kinds(NamedTuple):
+    """The classes `parse` builds (passed in by `Storyboard.parse`, so this module never imports the
+    model that uses it)."""
+
+    board: type[Storyboard]
+    shot: type[Shot]
+    bible: type[Any]
 
 
 def _content(lines: list[Line]) -> list[Line]:
@@ -140,9 +149,8 @@ def _options(text: str, line: int, out: dict[str, Any]) -> None:
                          hint="options are a length (4s), independent/chain/extend, ref=PATH and #ID")
 
 
-def _shot(sep_line: int, sep_text: str, lines: list[Line], defaults: dict[str, Any], index: int) -> Shot | None:
-    from .model import Shot
-
+def _shot(sep_line: int, sep_text: str, lines: list[Line], defaults: dict[str, Any], index: int,
+          kinds: Kinds) -> Shot | None:
     opts: dict[str, Any] = {}
     if sep_text:
         _options(sep_text.strip("[] "), sep_line, opts)
@@ -186,7 +194,7 @@ def _shot(sep_line: int, sep_text: str, lines: list[Line], defaults: dict[str, A
         opts.setdefault("continuity", defaults.get("continuity") or "independent")
     opts.setdefault("id", f"s{index + 1}")
     try:
-        return Shot(prompt=prompt, **opts)
+        return kinds.shot(prompt=prompt, **opts)
     except ValueError as exc:
         raise _error(where, _first_error(exc)) from None
 
@@ -205,10 +213,8 @@ def text_id(text: str) -> str:
     return "sb-" + hashlib.sha256(norm.encode()).hexdigest()[:10]
 
 
-def parse(text: str) -> Storyboard:
+def parse(text: str, kinds: Kinds) -> Storyboard:
     """See the module docstring."""
-    from .model import Bible, Storyboard
-
     blocks = _blocks(text)
     settings: dict[str, Any] = {"characters": []}
     shot_blocks = blocks
@@ -223,16 +229,16 @@ def parse(text: str) -> Storyboard:
         defaults["continuity"] = _continuity(settings.pop("continuity"), lines["continuity"])
     shots: list[Shot] = []
     for sep_line, sep_text, block in shot_blocks:
-        shot = _shot(sep_line, sep_text, block, defaults, len(shots))
+        shot = _shot(sep_line, sep_text, block, defaults, len(shots), kinds)
         if shot is not None:
             shots.append(shot)
     if not shots:
         raise InvalidRequestError("the storyboard has no shots", param="storyboard",
                                   hint="write one prompt per shot, separated by lines of ---")
     try:
-        bible = Bible(characters=settings.pop("characters"), style=settings.pop("style", ""),
+        bible = kinds.bible(characters=settings.pop("characters"), style=settings.pop("style", ""),
                       palette=settings.pop("palette", ""))
-        return Storyboard(id=settings.pop("id", None) or text_id(text), shots=shots, bible=bible,
+        return kinds.board(id=settings.pop("id", None) or text_id(text), shots=shots, bible=bible,
                           **{k: v for k, v in settings.items() if v})
     except ValueError as exc:
         raise InvalidRequestError(f"storyboard: {_first_error(exc)}", param="storyboard") from None

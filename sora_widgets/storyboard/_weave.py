@@ -91,39 +91,14 @@ def weave(text: str, bible: Bible) -> str:
 
 
 # -- the name check ---------------------------------------------------------------------------
-def _distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance, giving up (returning limit + 1) once it must exceed `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        if min(cur) > limit:
-            return limit + 1
-        prev = cur
-    return prev[-1]
+def _miscased(word: str, name: str) -> bool:
+    """"mara" for "Mara": a different token to the model, and it reads as a common word. (Near-miss
+    spellings such as "Maria" are the prompt linter's `lint_shots` check, with its edit distance.)"""
+    return word != name and word.casefold() == name.casefold()
 
 
-def _variant(word: str, name: str, case_only: bool) -> bool:
-    """True when `word` looks like a misspelling or miscasing of the one-word `name`."""
-    if word == name:
-        return False
-    if word.casefold() == name.casefold():
-        return True  # "mara" for "Mara": a different token to the model, and reads as a common word
-    if case_only or not word[:1].isupper() or len(name) < 4:
-        return False  # short names ("Al", "Bo") would match too many ordinary words
-    limit = 1 if len(name) < 7 else 2
-    return _distance(word.casefold(), name.casefold(), limit) <= limit
-
-
-def name_findings(text: str, bible: Bible, *, case_only: bool = False) -> list[Finding]:
-    """Warnings for words in `text` that look like a bible name written differently.
-
-    `case_only`: report only miscased names ("mara"); the prompt linter's `lint_shots` already
-    reports near-miss spellings when it is available.
-    """
+def name_findings(text: str, bible: Bible) -> list[Finding]:
+    """Warnings for words in `text` that are a bible name in other letter case ("mara" for "Mara")."""
     names = {c.name for c in bible.characters}
     out: list[Finding] = []
     for character in bible.characters:
@@ -131,10 +106,10 @@ def name_findings(text: str, bible: Bible, *, case_only: bool = False) -> list[F
             continue  # multi-word names are matched whole; a misspelt part is rare and ambiguous
         for m in _WORD.finditer(text):
             word = _POSSESSIVE.sub("", m.group(0))
-            if word in names or not _variant(word, character.name, case_only):
+            if word in names or not _miscased(word, character.name):
                 continue
             out.append(Finding(
-                code="storyboard-name-case" if word.casefold() == character.name.casefold() else "character-name",
+                code="storyboard-name-case",
                 severity="warning",
                 span=(m.start(), m.start() + len(word)),
                 message=(f"'{word}' looks like the character '{character.name}' written differently; the model "

@@ -16,25 +16,24 @@ I/O; the model itself stays plain, serialisable data. The cell syntax is in `_sy
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_serializer, field_validator, model_validator
 
-from ..models import Fit, ImageReference, VideoRequest, parse_size
+from ..models import Fit, ImageReference, VideoRequest, normal_size
 from ..prompt.findings import Finding
 from ..prompt.structured import Prompt
 from . import _weave
+from ._continuity import Continuity
 
 if TYPE_CHECKING:
     from ..capabilities import ModelCapabilities
     from ..jobs import JobRunner
-    from ._status import RunHandle, ShotStatus
+    from ._status import RunHandle, ShotSeam, ShotStatus
     from .run import Production
     from .stitch import StitchResult
     from .widget import StoryboardWidget
 
-Continuity = Literal["independent", "chain", "extend"]
-CONTINUITIES: tuple[Continuity, ...] = ("independent", "chain", "extend")
 
 
 def _short_id() -> str:
@@ -183,10 +182,7 @@ class Storyboard(BaseModel):
     @field_validator("size")
     @classmethod
     def _size_shape(cls, v: str | None) -> str | None:
-        if v is None or not v.strip():
-            return None
-        w, h = parse_size(v)
-        return f"{w}x{h}"
+        return normal_size(v) if v and v.strip() else None
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Storyboard:
@@ -215,9 +211,9 @@ class Storyboard(BaseModel):
         Per shot also `ref=PATH` / `reference:`, `title:`, `#ID`, and structured-prompt field lines
         (`subject:`, `action:`, `shot:`, ...). Errors are one line naming the line number.
         """
-        from ._syntax import parse
+        from ._syntax import Kinds, parse
 
-        return parse(text)
+        return parse(text, Kinds(board=cls, shot=Shot, bible=Bible))
 
     def to_text(self) -> str:
         """This storyboard in the cell syntax (`parse(board.to_text())` gives it back)."""
@@ -290,11 +286,9 @@ class Storyboard(BaseModel):
         linter's `lint_shots` with the bible's names (near-miss spellings, "the girl" for a named
         character, each shot's own checks), plus miscased bible names ("mara" for "Mara")."""
         texts = self.prompts()
-        external = _external_lint(self, texts, capabilities)
-        case_only = external is not None
-        out = external if external is not None else [[] for _ in texts]
+        out = _shot_lint(self, texts, capabilities)
         for i, text in enumerate(texts):
-            out[i].extend(_weave.name_findings(text, self.bible, case_only=case_only))
+            out[i].extend(_weave.name_findings(text, self.bible))
         missing = _weave.absent_characters(texts, self.bible)
         if missing and out:
             out[0].append(Finding(
@@ -353,12 +347,17 @@ class Storyboard(BaseModel):
     def status(self) -> list[ShotStatus]:
         return self.production().status()
 
+    def seams(self) -> list[ShotSeam]:
+        """The cut into every shot from the one before (quality signals): `flagged` where a `chain`
+        shot visibly jumps from its predecessor's last frame."""
+        return self.production().seams()
+
     @classmethod
     def load(cls, group_id: str, runner: JobRunner | None = None) -> Storyboard:
         """The storyboard saved in the ledger group `group_id` (e.g. in a new kernel), bound to `runner`."""
         from .run import load
 
-        return load(group_id, runner)
+        return load(cls, group_id, runner)
 
     def widget(self, runner: JobRunner | None = None) -> StoryboardWidget:
         from .widget import StoryboardWidget
@@ -384,13 +383,10 @@ class Storyboard(BaseModel):
         return {"text/plain": self.summary()}
 
 
-def _external_lint(board: Storyboard, texts: list[str],
-                   capabilities: ModelCapabilities | None) -> list[list[Finding]] | None:
-    """`sora_widgets.prompt.lint_shots` with the bible as its names, when the prompt package has it."""
-    try:
-        from ..prompt import lint_shots
-    except ImportError:  # pragma: no cover - an older prompt package
-        return None
+def _shot_lint(board: Storyboard, texts: list[str], capabilities: ModelCapabilities | None) -> list[list[Finding]]:
+    """`sora_widgets.prompt.lint_shots` with the bible as its names."""
+    from ..prompt import lint_shots
+
     names = {c.name: c.description for c in board.bible.characters} or None
     requests: list[VideoRequest | None] = []
     for i in range(len(texts)):

@@ -17,6 +17,7 @@ image) and the last stitch, so `load(group_id)` in a new kernel picks everything
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 import time
@@ -27,11 +28,12 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ConfigurationError, InvalidRequestError, SoraError, UnsupportedFeatureError
 from ..jobs.ledger import RESUMABLE
 from ..jobs.state import Job, JobState
-from ._status import RunHandle, ShotStatus, Take
+from ._status import RunHandle, ShotSeam, ShotStatus, Take
 
 if TYPE_CHECKING:
     from ..jobs import JobRunner, Ledger
     from ..models import VideoRequest
+    from ..quality import Signals
     from .model import Storyboard
     from .stitch import StitchResult
 
@@ -346,21 +348,14 @@ class Production:
         return target
 
     def _attach(self, index: int) -> Job:
-        """Resume one take. `JobRunner.resume()` would resume *every* unfinished job of the backend;
-        a storyboard resumes only its own, so this drives the runner's resume path for one row."""
-        from ..jobs.runner import _state_from_row
-
+        """Resume one take (only this storyboard's own, not every unfinished job of the backend)."""
         take = self.current()[index]
         assert take is not None
-        row = self.ledger.get(take.key)
-        assert row is not None
-        runner: Any = self.runner
-        job = Job(_state_from_row(row))
-        runner.jobs.append(job)
-        for listener in runner._listeners:
-            listener(job.state)
-        runner._start(job, runner._execute(job, attach=True), background=True)
-        return self._watch(self.board.shots[index].id, job)
+        jobs = self.runner.resume([take.key], background=True)
+        if not jobs:
+            raise SoraError(f"shot {index + 1}'s job {take.key} cannot be resumed on the {self.runner.backend} backend",
+                            hint="run the storyboard with the runner (backend, output folder) that started it")
+        return self._watch(self.board.shots[index].id, jobs[0])
 
     # -- files and the ledger group -----------------------------------------------------------
     def folder(self) -> Path:
@@ -392,6 +387,32 @@ class Production:
             }
             path = self.last_stitch["path"] if self.last_stitch else None
             self.ledger.save_group(self.board.id, GROUP_KIND, data, path)
+
+    # -- quality ------------------------------------------------------------------------------
+    def signals(self) -> dict[str, Signals | None]:
+        """Quality signals of each shot's current take, by shot id (stored with the job, or computed
+        now and stored; blocking)."""
+        out: dict[str, Signals | None] = {}
+        for status in self.status():
+            row = self.ledger.get(status.key) if status.ok and status.key else None
+            if row is not None:
+                out[status.shot_id] = self.runner.quality.check_now(row)
+        return out
+
+    def seams(self) -> list[ShotSeam]:
+        """The cut into every shot from the previous one, where both have a take (decodes them once;
+        see `quality.signals.seams`). A jump into a `chain` shot is a seam to fix; into an
+        `independent` shot it is an ordinary cut; an `extend` shot contains its predecessor."""
+        from ..quality import signals
+
+        statuses = self.status()
+        out = []
+        for prev, cur in itertools.pairwise(statuses):
+            if prev.ok and cur.ok and cur.continuity != "extend":
+                assert prev.path is not None and cur.path is not None
+                [seam] = signals.seams([prev.path, cur.path])
+                out.append(ShotSeam(cur.index, cur.continuity, seam))
+        return out
 
     # -- stitching ----------------------------------------------------------------------------
     def stitch_inputs(self) -> list[ShotStatus]:
@@ -430,10 +451,9 @@ class Production:
         return result
 
 
-def load(group_id: str, runner: JobRunner | None = None) -> Storyboard:
-    """The storyboard recorded in ledger group `group_id`, bound to a `Production` on `runner`."""
-    from .model import Storyboard
-
+def load(board_cls: type[Storyboard], group_id: str, runner: JobRunner | None = None) -> Storyboard:
+    """The storyboard recorded in ledger group `group_id`, bound to a `Production` on `runner`
+    (`board_cls` is passed in by `Storyboard.load`, so this module never imports the model)."""
     if runner is None:
         from ..jobs import default_runner
 
@@ -444,7 +464,7 @@ def load(group_id: str, runner: JobRunner | None = None) -> Storyboard:
         raise InvalidRequestError(f"no storyboard {group_id!r} in the ledger ({where})",
                                   hint="use the same output_dir as the run that made it")
     data = group["data"]
-    board = Storyboard.model_validate(data["storyboard"])
+    board = board_cls.model_validate(data["storyboard"])
     production = board.production(runner)
     production.lineage = dict(data.get("takes") or {})
     production.last_stitch = data.get("stitch")

@@ -13,6 +13,7 @@ it updates in place.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -21,13 +22,14 @@ import ipywidgets as w
 from ..errors import SoraError
 from ..widgets._style import button, esc, pill, section, shorten, show, stylesheet
 from ..widgets._threads import LoopHop
-from .model import CONTINUITIES
+from ._continuity import CONTINUITIES
 
 if TYPE_CHECKING:
     from ..jobs import JobRunner
     from ..jobs.state import JobState
+    from ..quality import Signals
     from ..widgets.player import Player
-    from ._status import RunHandle, ShotStatus
+    from ._status import RunHandle, ShotSeam, ShotStatus
     from .model import Storyboard
     from .run import Production
 
@@ -61,6 +63,7 @@ class ShotCard(w.VBox):
         shot = owner.board.shots[index]
         self.shot_id = shot.id
         self.title = w.HTML()
+        self.signals = w.HTML()
         self.thumb = w.Image(format="webp", layout=w.Layout(width=f"{THUMB_WIDTH}px"))
         self.empty = w.HTML(f'<div class="sora-shot-empty">{esc("no video yet")}</div>')
         self.progress = w.IntProgress(min=0, max=100, value=0, layout=w.Layout(width=f"{THUMB_WIDTH}px",
@@ -90,7 +93,7 @@ class ShotCard(w.VBox):
         self.seconds.observe(self._seconds_changed, names="value")
         self.continuity.observe(self._continuity_changed, names="value")
         show(self.thumb, False)
-        super().__init__([self.title, self.thumb, self.empty, self.progress, self.prompt,
+        super().__init__([self.title, self.signals, self.thumb, self.empty, self.progress, self.prompt,
                           w.HBox([self.seconds, self.continuity]),
                           w.HBox([self.left, self.right, self.regen, self.play])])
         self.add_class("sora-shot")
@@ -114,6 +117,10 @@ class ShotCard(w.VBox):
 
     def _continuity_changed(self, change: dict[str, Any]) -> None:
         self._edit(continuity=change["new"])
+
+    def show_signals(self, found: Signals | None) -> None:
+        """Quality badges of this shot's take (hover for what each means)."""
+        self.signals.value = found.badges_html() if found is not None else ""
 
     def show_status(self, status: ShotStatus | None, state: JobState | None = None) -> None:
         """Status from the ledger (`status`) or a live job update (`state`)."""
@@ -143,11 +150,15 @@ class StoryboardWidget(w.VBox):
         self.handle: RunHandle | None = None
         self.player: Player | None = None
         self.cards: list[ShotCard] = []
+        self.seams: list[ShotSeam] = []
         self._hop = LoopHop()
         self.header = w.HTML()
         self.findings = w.HTML()
         self.shots_box = w.HBox(layout=w.Layout(flex_flow="row nowrap", width="100%"))
         self.shots_box.add_class("sora-shots")
+        #: seams between consecutive takes (quality signals), measured in the background
+        self.seams_box = w.HTML()
+        self._seams_for: tuple[str, ...] | None = None
         self.generate_button = button("Generate", icon="play", style="primary", classes=("sora-generate",),
                                       tooltip="Generate missing and edited shots; finished shots are kept")
         self.stitch_button = button("Stitch", icon="film", classes=("sora-generate",),
@@ -166,8 +177,8 @@ class StoryboardWidget(w.VBox):
         bar = w.HBox([self.generate_button, self.stitch_button, self.crossfade, self.crossfade_note],
                      layout=w.Layout(align_items="center", grid_gap="12px", margin="8px 0 2px"))
         css = w.HTML(f"<style>{CARD_CSS}</style>", layout=w.Layout(height="0px", margin="0", overflow="hidden"))
-        super().__init__([stylesheet(), css, self.header, self.findings, section("Shots"), self.shots_box, bar,
-                          self.message, self.player_box])
+        super().__init__([stylesheet(), css, self.header, self.findings, section("Shots"), self.shots_box,
+                          self.seams_box, bar, self.message, self.player_box])
         self.add_class("sora-studio")
         self.add_class("sora-root")
         self.production.on_update(self._on_update)
@@ -207,6 +218,44 @@ class StoryboardWidget(w.VBox):
         for card, status in zip(self.cards, statuses, strict=False):
             card.show_status(status)
         self._lint()
+        self._check_seams(statuses)
+
+    def _check_seams(self, statuses: list[ShotStatus]) -> None:
+        """Quality signals of the takes and the cuts between them, measured on a background thread
+        once per set of takes."""
+        takes = tuple(f"{s.continuity}:{s.path}" if s.ok else "" for s in statuses)
+        if takes == self._seams_for or not any(takes):
+            return
+        self._seams_for = takes
+
+        def work() -> None:
+            try:
+                found = self.production.signals()
+                self._call(lambda: self._show_signals(found))
+                seams = self.production.seams()
+            except Exception as exc:  # a damaged take: say so, keep the widget working
+                message = f"seams unavailable: {exc}"
+                self._call(lambda: self._show_seams(None, message))
+                return
+            self._call(lambda: self._show_seams(seams, ""))
+
+        threading.Thread(target=work, name="sora-seams", daemon=True).start()
+
+    def _show_signals(self, found: dict[str, Signals | None]) -> None:
+        for card in self.cards:
+            card.show_signals(found.get(card.shot_id))
+
+    def _show_seams(self, seams: list[ShotSeam] | None, error: str) -> None:
+        from ..quality import explain
+
+        if seams is None:
+            self.seams_box.value = f'<div class="sora-muted">{esc(error)}</div>'
+            return
+        tip = esc(explain("seam"))
+        rows = [f'<div class="{"sora-finding sora-finding-warning" if s.flagged else "sora-muted"}" title="{tip}">'
+                f"{esc(s.line())}</div>" for s in seams]
+        self.seams_box.value = "".join(rows)
+        self.seams = seams
 
     def _lint(self) -> None:
         rows = []

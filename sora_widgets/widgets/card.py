@@ -20,6 +20,7 @@ import ipywidgets as w
 
 from ..jobs.state import Job, JobState
 from ._length import length_text
+from ._signals import SignalsRow
 from ._style import BAR_STYLES, button, esc, pill, seconds_text, shorten, show, stylesheet
 from ._threads import LoopHop
 from .card_actions import CardActions
@@ -40,6 +41,8 @@ class JobCard(w.VBox):
         self.job = job
         self.runner = runner
         self.player: Player | None = None
+        #: quality badges under the player (jobs.quality), once the job has a video
+        self.signals: SignalsRow | None = None
         self._hop = LoopHop()
         self._loop = self._hop.loop
         self._new_jobs: list[NewJobs] = []
@@ -212,13 +215,25 @@ class JobCard(w.VBox):
             from .player import Player
 
             self.player = Player(state, caption=False)
-            self.body.children = (self.player,)
+            self.signals = SignalsRow()
+            self.body.children = (self.player, self.signals)
             self.actions.show_for(state)
+            self._check_signals(state)
             return
         self.body.children = (w.HTML(self._failure_line(state)),)
         if state.status not in ("cancelled",):
             self.details.children = (w.HTML(self._failure_details(state)),)
             show(self.details, True)
+
+    def _check_signals(self, state: JobState) -> None:
+        """Quality badges under the player, once the background check is done (never blocks)."""
+        assert self.signals is not None
+        try:
+            future = self.get_runner().quality.check(state)
+        except Exception:  # no runner for this backend here: the card works without badges
+            self.signals.show(None)
+            return
+        self.signals.watch(future, self._hop.call)
 
     @staticmethod
     def _failure_line(state: JobState) -> str:

@@ -1,5 +1,5 @@
 """`Gallery`: past generations from the job ledger and the output folder — thumbnails, a text and
-model filter, open one in the player, or compare several side by side.
+model filter, "hide flagged" (quality signals), open one in the player, or compare several side by side.
 
 Only small JPEG thumbnails go to the browser until a video is opened, so the gallery stays light
 with hundreds of videos; `page_size` tiles are shown at a time.
@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ._length import length_text
+from ._signals import tile_badges
 from ._style import button, esc, section, shorten, stylesheet
+from ._threads import LoopHop
 
 if TYPE_CHECKING:
     from ..jobs import JobRunner, Ledger
@@ -42,6 +44,10 @@ class GalleryItem:
     def length(self) -> str:
         """"4s", or an extension's real length and what was added ("5s (+1s added)")."""
         return length_text(self.op, self.seconds, self.path)
+    #: the job's key in the ledger ("" for stray files)
+    key: str = ""
+    #: quality signal codes (None: not checked yet)
+    flags: tuple[str, ...] | None = None
 
     @property
     def title(self) -> str:
@@ -58,6 +64,9 @@ def collect(folder: Path, ledger: Ledger | None = None) -> list[GalleryItem]:
     """Completed videos from the ledger (with their prompts), then stray MP4s in `folder`; newest first."""
     items: dict[Path, GalleryItem] = {}
     if ledger is not None and ledger.path.is_file():
+        from ..jobs.quality import checks_for
+
+        found = checks_for(ledger).stored()
         for row in ledger.rows(status=("completed",)):
             if not row.get("path"):
                 continue
@@ -72,6 +81,7 @@ def collect(folder: Path, ledger: Ledger | None = None) -> list[GalleryItem]:
                 video_id=row.get("video_id") or "", created=row.get("finished_at") or row.get("created_at") or 0.0,
                 size=size or "", seconds=req.get("seconds"), thumbnail=thumb, backend=row.get("backend") or "",
                 op=row.get("op") or "create",
+                key=row["key"], flags=tuple(found[row["key"]].codes) if row["key"] in found else None,
             )
     if folder.is_dir():
         for path in folder.glob("*.mp4"):
@@ -127,11 +137,17 @@ class Gallery(w.VBox):
         self.items: list[GalleryItem] = []
         self.shown: list[GalleryItem] = []
         self.selected: set[Path] = set()
-        self._tiles: dict[Path, w.VBox] = {}
+        self._tiles: dict[Path, tuple[tuple[str, ...] | None, w.VBox]] = {}
+        self._checking: set[str] = set()
+        self._refresh_due = False
+        self._hop = LoopHop()
         self._limit = page_size
         self.search = w.Text(placeholder="filter by prompt or id", continuous_update=True,
                              layout=w.Layout(width="260px"))
         self.model_filter = w.Dropdown(options=[ALL_MODELS], value=ALL_MODELS, layout=w.Layout(width="180px"))
+        self.hide_flagged = w.Checkbox(False, description="hide flagged", indent=False,
+                                       tooltip="hide videos with quality signals (frozen, black, flicker, wrong "
+                                       "length or size, missing audio, unplayable)", layout=w.Layout(width="120px"))
         self.refresh_button = button("Refresh", icon="refresh")
         self.compare_button = button("Compare selected", icon="columns", style="info")
         self.more_button = button("Show more", icon="angle-down")
@@ -140,10 +156,12 @@ class Gallery(w.VBox):
         self.viewer = w.HBox(layout=w.Layout(flex_flow="row wrap", align_items="flex-start"))
         self.search.observe(lambda _: self._render(), names="value")
         self.model_filter.observe(lambda _: self._render(), names="value")
+        self.hide_flagged.observe(lambda _: self._render(), names="value")
         self.refresh_button.on_click(lambda _: self.refresh())
         self.compare_button.on_click(lambda _: self.compare())
         self.more_button.on_click(lambda _: self._more())
-        bar = w.HBox([self.search, self.model_filter, self.refresh_button, self.compare_button, self.count],
+        bar = w.HBox([self.search, self.model_filter, self.hide_flagged, self.refresh_button, self.compare_button,
+                      self.count],
                      layout=w.Layout(align_items="center", flex_flow="row wrap"))
         title = w.HTML('<div class="sora-title">Gallery<span class="sora-sub">past generations</span></div>')
         super().__init__([stylesheet(), title, bar, self.grid, self.more_button, section("Viewer"), self.viewer])
@@ -155,9 +173,11 @@ class Gallery(w.VBox):
         return f"Gallery({str(self.folder)!r}, {len(self.items)} videos)"
 
     # -- data -------------------------------------------------------------------------------------
-    def refresh(self) -> None:
-        """Re-read the ledger and the folder."""
+    def refresh(self, *, check: bool = True) -> None:
+        """Re-read the ledger and the folder (and start checking videos that have no signals yet)."""
         self.items = collect(self.folder, self.ledger)
+        if check:
+            self._check_unchecked()
         models = sorted({i.model for i in self.items if i.model})
         current = self.model_filter.value
         self.model_filter.options = [ALL_MODELS, *models]
@@ -166,7 +186,30 @@ class Gallery(w.VBox):
         self._render()
 
     def filtered(self) -> list[GalleryItem]:
-        return [i for i in self.items if i.matches(self.search.value, self.model_filter.value)]
+        hide = self.hide_flagged.value
+        return [i for i in self.items if i.matches(self.search.value, self.model_filter.value)
+                and not (hide and i.flags)]
+
+    def _check_unchecked(self) -> None:
+        """Videos in the ledger without signals are checked in the background; tiles update after."""
+        from ..jobs.quality import checks_for
+
+        checks = checks_for(self.ledger)
+        for item in self.items:
+            if item.key and item.flags is None and item.key not in self._checking:
+                row = self.ledger.get(item.key)
+                if row is not None:
+                    self._checking.add(item.key)
+                    checks.check(row).add_done_callback(lambda _: self._hop.call(self._signals_arrived))
+
+    def _signals_arrived(self) -> None:
+        if not self._refresh_due:  # one refresh for a burst of results
+            self._refresh_due = True
+            self._hop.call(self._refresh_signals)
+
+    def _refresh_signals(self) -> None:
+        self._refresh_due = False
+        self.refresh(check=False)
 
     def _more(self) -> None:
         self._limit += self.page_size
@@ -178,15 +221,18 @@ class Gallery(w.VBox):
         self.grid.children = tuple(self._tile(i) for i in self.shown)
         live = {i.path for i in self.items}
         for path in [p for p in self._tiles if p not in live]:
-            self._tiles.pop(path).close()
+            self._tiles.pop(path)[1].close()
         self.more_button.layout.display = "" if len(matches) > len(self.shown) else "none"
         total = f" of {len(self.items)}" if len(matches) != len(self.items) else ""
         self.count.value = f'<span class="sora-muted">{len(matches)}{total} videos</span>'
 
     def _tile(self, item: GalleryItem) -> w.VBox:
-        if item.path not in self._tiles:
-            self._tiles[item.path] = self._make_tile(item)
-        return self._tiles[item.path]
+        cached = self._tiles.get(item.path)
+        if cached is None or cached[0] != item.flags:  # new, or its signals arrived
+            if cached is not None:
+                cached[1].close()
+            self._tiles[item.path] = (item.flags, self._make_tile(item))
+        return self._tiles[item.path][1]
 
     def _make_tile(self, item: GalleryItem) -> w.VBox:
         try:
@@ -197,7 +243,8 @@ class Gallery(w.VBox):
         when = time.strftime("%b %d %H:%M", time.localtime(item.created)) if item.created else ""
         meta = " · ".join(x for x in (item.model, item.size, item.length, when) if x)
         caption = w.HTML(f'<div class="sora-card-title" style="max-width:{THUMB_WIDTH}px" title="{esc(item.prompt)}">'
-                         f'{esc(shorten(item.title, 40))}</div><div class="sora-meta">{esc(meta)}</div>')
+                         f'{esc(shorten(item.title, 40))}</div><div class="sora-meta">{esc(meta)}</div>'
+                         f"<div>{tile_badges(item.flags)}</div>")
         pick = w.Checkbox(item.path in self.selected, description="compare", indent=False,
                           layout=w.Layout(width="90px"))
         pick.observe(lambda ch, p=item.path: self._select(p, ch["new"]), names="value")

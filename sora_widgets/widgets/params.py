@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
@@ -20,6 +19,7 @@ from pydantic import ValidationError
 from ..capabilities import BackendCapabilities, ModelCapabilities, estimate_cost
 from ..errors import from_validation_error
 from ..models import VideoRequest
+from ..request_table import BY_FIELD, PARAMS
 from ._reference import ReferencePicker
 from ._style import esc, show
 
@@ -27,11 +27,19 @@ if TYPE_CHECKING:
     from ..jobs import JobRunner
 
 CapabilitiesFor = Callable[[str], BackendCapabilities]
+#: the trait that holds a request field, where the names differ
+TRAIT_OF = {"input_reference": "reference"}
 LABEL = {"description_width": "84px"}
 def row() -> w.Layout:
     return w.Layout(width="auto")  # fills the column (100% plus the widget margins would overflow)
 #: offered when a model declares no size list (any size is accepted)
 COMMON_SIZES = ("1280x720", "720x1280", "1920x1080", "1080x1920", "1024x1024", "640x360")
+
+
+def _control(field: str) -> w.Dropdown:
+    """A picker labelled and explained by the parameter table's row for `field`."""
+    p = BY_FIELD[field]
+    return w.Dropdown(description=p.label, tooltip=p.help, style=LABEL, layout=row())
 
 
 def backend_choices() -> list[str]:
@@ -75,10 +83,12 @@ class Parameters(w.VBox):
     resolution = t.Unicode(None, allow_none=True, help="e.g. 720p, when the model takes resolutions")
     aspect_ratio = t.Unicode(None, allow_none=True, help="e.g. 16:9, with `resolution`")
     seed = t.Int(None, allow_none=True, help="fixed seed, or None for a random one")
-    audio = t.Bool(False, help="ask for an audio track (models that support it)")
+    audio = t.Bool(None, allow_none=True, help="ask for an audio track (True/False), or None: the model has none")
     variations = t.Int(1, min=1, max=4, help="how many versions to generate (1-4)")
     reference = t.Any(None, allow_none=True, help="input_reference: a path, bytes or None")
     fit = t.Unicode("cover", help="how the reference is fitted to the size: cover or contain")
+    negative_prompt = t.Unicode(None, allow_none=True, help="what to avoid (the Composer's Avoid section sets it)")
+    extras = t.Dict(help="backend-specific wire fields carried into the request")
     cost = t.Float(0.0, help="estimated USD for the whole generation (all variations)")
     capabilities = t.Instance(ModelCapabilities, allow_none=True, help="the chosen model's capabilities")
     seconds_chosen = t.Bool(False, help="the duration was picked (by the user, a template or a fix), not the "
@@ -98,15 +108,17 @@ class Parameters(w.VBox):
             choices.append(backend)
         self.backend_picker = w.Dropdown(options=choices, value=backend, description="Backend", style=LABEL,
                                          layout=row())
-        self.model_picker = w.Dropdown(description="Model", style=LABEL, layout=row())
-        self.duration = w.Dropdown(description="Duration", style=LABEL, layout=row())
-        self.size_picker = w.Dropdown(description="Size", style=LABEL, layout=row())
-        self.resolution_picker = w.Dropdown(description="Resolution", style=LABEL, layout=row())
-        self.aspect_picker = w.Dropdown(description="Aspect", style=LABEL, layout=row())
+        self.model_picker = _control("model")
+        self.duration = _control("seconds")
+        self.size_picker = _control("size")
+        self.resolution_picker = _control("resolution")
+        self.aspect_picker = _control("aspect_ratio")
         self.seed_fixed = w.Checkbox(False, description="Fixed seed", indent=False, layout=w.Layout(width="110px"))
         self.seed_value = w.BoundedIntText(42, min=0, max=2**32 - 1, layout=w.Layout(width="110px"), disabled=True)
-        self.seed_row = w.HBox([w.Label("Seed", layout=w.Layout(width="84px")), self.seed_fixed, self.seed_value])
-        self.audio_box = w.Checkbox(False, description="Audio track", style=LABEL, layout=row())
+        self.seed_row = w.HBox([w.Label(BY_FIELD["seed"].label, layout=w.Layout(width="84px")), self.seed_fixed,
+                               self.seed_value])
+        self.audio_box = w.Checkbox(False, description=BY_FIELD["audio"].label, tooltip=BY_FIELD["audio"].help,
+                                    style=LABEL, layout=row())
         self.variation_picker = w.ToggleButtons(options=[1, 2, 3, 4], value=1, style={"button_width": "40px"})
         self.variation_row = w.HBox([w.Label("Variations", layout=w.Layout(width="84px")), self.variation_picker],
                                     layout=w.Layout(align_items="center"))
@@ -144,7 +156,7 @@ class Parameters(w.VBox):
                 return self._capabilities_for(backend)
             if self.runner is not None and self.runner.backend == backend:
                 return self.runner.capabilities
-            from .studio import runner_for
+            from ._runners import runner_for
 
             # a runner reads the backend's catalog when it has one (OpenRouter), else its declarations
             return runner_for(backend).capabilities
@@ -237,7 +249,7 @@ class Parameters(w.VBox):
             self.resolution = self.resolution_picker.value if not exact and mc.resolutions else None
             self.aspect_ratio = self.aspect_picker.value if not exact and mc.aspect_ratios else None
             self.seed = int(self.seed_value.value) if (mc.seed and self.seed_fixed.value) else None
-            self.audio = bool(self.audio_box.value) if mc.audio else False
+            self.audio = bool(self.audio_box.value) if mc.audio else None
             self.variations = int(self.variation_picker.value)
         self._update_cost()
 
@@ -250,26 +262,53 @@ class Parameters(w.VBox):
         self.reference_picker.set(value)
 
     def request(self, prompt: str, **changes: Any) -> VideoRequest:
-        """The `VideoRequest` these parameters describe, for `prompt` (plus any field overrides)."""
-        fields: dict[str, Any] = {"prompt": prompt, "model": self.model, "seconds": self.seconds}
-        if self.size:
-            fields["size"] = self.size
-        if self.resolution:
-            fields["resolution"] = self.resolution
-        if self.aspect_ratio:
-            fields["aspect_ratio"] = self.aspect_ratio
-        if self.seed is not None:
-            fields["seed"] = self.seed
-        if self.audio:
-            fields["audio"] = True
-        if self.reference is not None:
-            fields["input_reference"] = self.reference
-            fields["fit"] = self.fit
+        """The `VideoRequest` these parameters describe, for `prompt` (plus any field overrides);
+        one value per row of the parameter table (`request_table.PARAMS`)."""
+        fields: dict[str, Any] = {"prompt": prompt}
+        for p in PARAMS:
+            value = getattr(self, TRAIT_OF.get(p.field, p.field))
+            if value is not None and value != {}:
+                fields[p.field] = value
+        if self.reference is None:
+            fields.pop("fit", None)
         fields.update(changes)
         try:
             return VideoRequest.model_validate(fields)
         except ValidationError as exc:  # the toolkit's one line, not pydantic's dump
             raise from_validation_error(exc) from None
+
+    def apply(self, request: VideoRequest) -> list[str]:
+        """Show `request`'s parameters in the controls (to continue from an earlier generation).
+
+        Returns the fields the chosen model does not offer (left as they were)."""
+        if request.model and request.model != self.model:
+            self.set_model(request.model)
+        skipped: list[str] = []
+        self._updating = True
+        try:
+            for field, control in (("seconds", self.duration), ("size", self.size_picker),
+                                   ("resolution", self.resolution_picker), ("aspect_ratio", self.aspect_picker)):
+                value = getattr(request, field)
+                if value is None:
+                    continue
+                if value in _option_values(control):
+                    control.value = value
+                else:
+                    skipped.append(field)
+            self.seed_fixed.value = request.seed is not None
+            if request.seed is not None:
+                self.seed_value.value = request.seed
+            self.audio_box.value = bool(request.audio)
+        finally:
+            self._updating = False
+        self.negative_prompt = request.negative_prompt
+        self.extras = dict(request.extras)
+        ref = request.input_reference
+        self.set_reference(ref.path if ref is not None and ref.kind == "path" else
+                           ref.data if ref is not None and ref.kind == "bytes" else None)
+        self.reference_picker.fit_picker.value = request.fit if request.fit in ("cover", "contain") else "cover"
+        self._controls_changed()
+        return skipped
 
     def _update_cost(self) -> None:
         caps, mc = self.backend_caps, self.capabilities
@@ -290,7 +329,7 @@ class Parameters(w.VBox):
             text = "price unknown for this model"
         self.cost_label.value = f'<div class="sora-cost">Estimated cost: {esc(text)}</div>'
 
-    @property
-    def reference_path(self) -> Path | None:
-        ref = self.reference
-        return Path(ref) if isinstance(ref, (str, Path)) else None
+
+
+def _option_values(control: w.Dropdown) -> list[Any]:
+    return [o[1] if isinstance(o, tuple) else o for o in control.options]

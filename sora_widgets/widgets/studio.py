@@ -12,14 +12,15 @@ click or a cell), so the kernel stays responsive while jobs run. Everything also
 from __future__ import annotations
 
 import functools
-import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
 from ..errors import SoraError, from_validation_error
+from ..jobs.policy import submit_variations
 from ._reference import short_name
+from ._runners import runner_for
 from ._style import button, esc, section, show, stylesheet
 from .card import JobCard
 from .composer import Composer
@@ -56,19 +57,6 @@ if TYPE_CHECKING:
     from ..capabilities import BackendCapabilities
     from ..jobs import Job, JobRunner
     from ..prompt.structured import Prompt
-
-
-def runner_for(backend: str | None = None, output_dir: Path | None = None) -> JobRunner:
-    """The shared default runner (also used by the magics) when it serves `backend`, else a new
-    runner for `backend` writing to `output_dir` (default: the shared runner's folder)."""
-    from ..config import Settings
-    from ..jobs import JobRunner, default_runner
-
-    shared = default_runner()
-    if (backend is None or backend == shared.backend) and output_dir is None:
-        return shared
-    folder = output_dir if output_dir is not None else shared.settings.output_dir
-    return JobRunner(Settings().with_(backend=backend or shared.backend, output_dir=folder))
 
 
 class Studio(w.VBox):
@@ -240,12 +228,7 @@ class Studio(w.VBox):
             request = self.request(text)
             self.runner.client.endpoint()  # a missing key or URL is one line now, not a failed card later
             n = self.parameters.variations
-            if n > 1:
-                requests = self.runner.variations(request, n)
-                labels = [f"variation {i + 1}/{n} · {text}" for i in range(n)]
-                jobs = self.runner.submit_many(requests, labels=labels, group_id=f"variations-{uuid.uuid4().hex[:12]}")
-            else:
-                jobs = [self.runner.submit(request)]
+            jobs = submit_variations(self.runner, request, n, label=text if n > 1 else "")
         except (SoraError, ValueError) as exc:
             self._fail(exc)
             return []
@@ -286,7 +269,7 @@ class Studio(w.VBox):
             loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
         except RuntimeError:
             loop = None
-        if loop is not None and any(job._loop is loop and not job.done for job in self.jobs):
+        if loop is not None and any(job.loop is loop and not job.done for job in self.jobs):
             raise RuntimeError("studio.wait() would block the event loop these jobs run on; "
                                "use `await studio.wait_async()` instead")
         return [job.wait(timeout) for job in list(self.jobs)]

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from sora_widgets import AsyncSoraClient, SoraClient
+from sora_widgets.backends.compat import SERVED
 from sora_widgets.backends.openrouter_catalog import CATALOG
 from sora_widgets.config import Settings
 
@@ -93,8 +94,10 @@ def form_body(request: httpx.Request) -> dict[str, Any]:
 @pytest.fixture(autouse=True)
 def _fresh_catalog_cache() -> Iterator[None]:
     CATALOG.clear()
+    SERVED.clear()
     yield
     CATALOG.clear()
+    SERVED.clear()
 
 
 @pytest.fixture
@@ -114,6 +117,33 @@ def make(twin: str, server: ScriptedServer, tmp_path: Path) -> Callable[..., Any
         options.setdefault("settings", Settings(_env_file=None))  # type: ignore[call-arg]
         cls = SoraClient if twin == "sync" else AsyncSoraClient
         return cls(backend=kind, transport=server.transport(), **options)
+
+    return factory
+
+
+@pytest.fixture(scope="session")
+def litellm_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real LiteLLM proxy in front of a real embedded server, shared by the whole session."""
+    from . import litellm_proxy as lp
+
+    proxy = lp.start(tmp_path_factory.mktemp("litellm-proxy"))
+    print(f"\nLiteLLM proxy + embedded server started in {proxy.startup_seconds:.1f} s")
+    yield proxy
+    proxy.stop()
+
+
+@pytest.fixture
+def on_peer(twin: str, tmp_path: Path) -> Callable[..., Any]:
+    """on_peer(kind, fake, **options) -> a client of the current twin talking to a peer fake."""
+
+    def factory(kind: str, fake: Any, **options: Any) -> Any:
+        options.setdefault("base_url", f"http://{kind}.test/v1")
+        options.setdefault("output_dir", tmp_path / "out")
+        options.setdefault("max_retries", 0)
+        options.setdefault("poll_interval", 0.01)
+        options.setdefault("settings", Settings(_env_file=None))  # type: ignore[call-arg]
+        cls = SoraClient if twin == "sync" else AsyncSoraClient
+        return cls(backend=kind, transport=fake.transport(), **options)
 
     return factory
 

@@ -107,3 +107,15 @@ async def test_unknown_fields_are_kept_not_rejected(make, server: ScriptedServer
     video = await call(make("openai"), "retrieve", "v1")
     assert video.ok and video.seconds == 5 and video.progress == 100
     assert video.outputs["video_url"] == "https://cdn.test/v1.mp4" and video.quality == "hd"
+
+
+@pytest.mark.parametrize(("dialect", "answer", "stopped"), [
+    ("openai", {"id": "v1", "object": "video.deleted", "deleted": True}, None),  # not documented
+    ("vllm-omni", {"id": "v1", "object": "video.deleted", "deleted": True}, True),  # aborts first
+    ("sglang", {"id": "v1", "object": "video", "status": "deleted", "completed_at": None}, False),
+    ("sglang", {"id": "v1", "object": "video", "status": "deleted", "completed_at": 1760000000}, True),
+])
+async def test_delete_says_whether_the_render_stopped(make, server: ScriptedServer, dialect: str,
+                                                      answer: dict[str, object], stopped: bool | None) -> None:
+    server.on("DELETE", "/videos/v1", answer)
+    assert (await call(make(dialect), "delete", "v1")).stopped is stopped

@@ -43,7 +43,7 @@ async def test_both_auth_headers_and_openai_body(make, server: ScriptedServer) -
 async def test_model_is_required(make, server: ScriptedServer) -> None:
     with pytest.raises(InvalidRequestError, match="needs a model name"):
         await call(make("litellm"), "create", prompt="x")
-    assert server.requests == []
+    assert server.sent("POST", "/videos") == []  # only GET /v1/models went out
 
 
 async def test_remix_is_routed_by_the_encoded_id(make, server: ScriptedServer) -> None:
@@ -71,3 +71,23 @@ def test_plain_ids_are_not_decoded() -> None:
     assert decode_video_id("video_68d7512d07848190b3e45da0ecbebcde004da08e1e0678d5") is None
     assert decode_video_id("job-123") is None
     assert decode_video_id(VID) == {"provider": "gemini", "model_id": "veo-3-fast", "video_id": "operations/abc123"}
+
+
+def test_ids_decode_by_key_so_tails_never_leak_into_the_upstream_id() -> None:
+    """LiteLLM appends `;deployment_id:` (and served/requested model) parts after the video id."""
+    raw = ("litellm:custom_llm_provider:openai;model_id:animatic;video_id:video_18eb;"
+           "deployment_id:f7f3ac;requested_model:local-animatic")
+    vid = "video_" + base64.b64encode(raw.encode()).decode().rstrip("=")
+    assert decode_video_id(vid) == {"provider": "openai", "model_id": "animatic", "video_id": "video_18eb",
+                                    "deployment_id": "f7f3ac", "requested_model": "local-animatic"}
+
+
+async def test_served_names_from_the_proxy_pick_the_video_model(make, server: ScriptedServer) -> None:
+    server.on("GET", "/models", {"object": "list", "data": [
+        {"id": "gpt-chat", "object": "model"}, {"id": "veo-fast", "object": "model", "mode": "video_generation"}]})
+    server.on("POST", "/videos", _job())
+    client = make("litellm")
+    caps = await call(client, "models")
+    assert list(caps.models) == ["veo-fast"] and caps.default_model == "veo-fast"
+    await call(client, "create", prompt="a kite")
+    assert json_body(server.last)["model"] == "veo-fast"  # no model given: the only video model

@@ -12,7 +12,7 @@ import pytest
 from sora_widgets.backends.openrouter_catalog import CATALOG, parse_pricing
 from sora_widgets.capabilities import estimate_cost, resolve
 from sora_widgets.errors import (
-    GenerationFailed,
+    GenerationFailedError,
     InvalidRequestError,
     PaymentRequiredError,
     RateLimitError,
@@ -152,14 +152,14 @@ async def test_generate_records_cost_and_downloads_index_0(make, openrouter: Scr
 async def test_failed_job_error_string(make, server: ScriptedServer) -> None:
     server.on("GET", "/videos/models", CATALOG_BODY).on("POST", "/videos", ACCEPTED, status=202)
     server.on("GET", "/videos/job-abc123", _status("failed", error="Provider rejected the prompt"))
-    with pytest.raises(GenerationFailed, match="failed: Provider rejected the prompt"):
+    with pytest.raises(GenerationFailedError, match="failed: Provider rejected the prompt"):
         await call(make("openrouter", poll_interval=0.001), "generate", "x", seconds=5)
 
 
 @pytest.mark.parametrize("operation", ["list", "delete", "remix", "edit", "extend"])
 async def test_missing_operations_refused_before_sending(make, server: ScriptedServer, operation: str) -> None:
     client = make("openrouter")
-    offered = {"list": "local, openai, vllm-omni, sglang, litellm", "delete": "local, openai, vllm-omni, sglang",
+    offered = {"list": "local, openai, vllm-omni, sglang", "delete": "local, openai, vllm-omni, sglang",
                "remix": "local, openai, litellm"}.get(operation, "local, openai, litellm")
     with pytest.raises(UnsupportedFeatureError) as info:
         if operation == "list":

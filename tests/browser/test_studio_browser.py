@@ -93,6 +93,9 @@ def test_studio_generates_a_playable_video(lab_page: Page, jupyterlab: dict[str,
     assert "/files/sora_outputs/video_" in href and ".mp4" in href, href  # resolved by the notebook
     for label in ("Remix", "Extend", "Last frame → reference", "%%sora", "Delete"):
         expect(card.locator("button", has_text=label)).to_be_visible()
+    badge = card.locator(".sora-signal").first  # quality signals, checked in the background
+    expect(badge).to_have_text("✓ ok", timeout=30_000)
+    assert "no quality signals" in (badge.get_attribute("title") or "")  # the explanation on hover
 
     page.evaluate("() => document.querySelectorAll('.sora-card video').forEach(v => { v.currentTime = 1.6; })")
     page.wait_for_timeout(400)

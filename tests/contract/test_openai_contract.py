@@ -15,9 +15,9 @@ import pytest
 
 from sora_widgets import SoraClient
 from sora_widgets.config import Settings
-from sora_widgets.errors import SoraError
+from sora_widgets.errors import DownloadError, SoraError
 
-from .conftest import PrismMock, violations
+from .conftest import PrismMock, received_count, violations
 
 pytestmark = pytest.mark.contract
 
@@ -62,7 +62,10 @@ def test_retrieve_list_delete(openai_mock: PrismMock) -> None:
 def test_content_variants(openai_mock: PrismMock) -> None:
     with _client(openai_mock) as client, openai_mock.exchange(requests=3):
         for variant in ("video", "thumbnail", "spritesheet"):
-            assert client.download_content("video_123", variant=variant)
+            # Prism answers a placeholder string, not an MP4 or image: the request is what is checked
+            # here, and the client refuses the bytes as not what was asked for
+            with pytest.raises(DownloadError, match=r"not an MP4|not an image"):
+                client.download_content("video_123", variant=variant)
 
 
 def test_remix_edit_extend(openai_mock: PrismMock) -> None:
@@ -78,12 +81,20 @@ def test_characters(openai_mock: PrismMock) -> None:
 
 
 def test_litellm_gateway_speaks_the_same_contract(openai_mock: PrismMock, reference: Path) -> None:
-    with _client(openai_mock, backend="litellm") as client, openai_mock.exchange(requests=5):
-        client.create(prompt="a lighthouse in fog", model="sora-2", seconds=4, size="720x1280")
-        client.create(prompt="from a photo", model="sora-2", seconds=4, size="720x1280", input_reference=reference)
-        client.retrieve("video_123")
-        client.download_content("video_123")
-        client.remix("video_123", "at dusk")
+    with _client(openai_mock, backend="litellm") as client:
+        # GET /v1/models is LiteLLM's own route, outside the Videos contract: Prism answers 404 (the
+        # built-in capabilities are kept); wait until Prism has logged it, so the exchange sees only videos
+        mark = len(openai_mock.text())
+        client.models()
+        assert received_count(openai_mock.settle(mark, requests=1)) == 1
+        with openai_mock.exchange(requests=5):
+            client.create(prompt="a lighthouse in fog", model="sora-2", seconds=4, size="720x1280")
+            client.create(prompt="from a photo", model="sora-2", seconds=4, size="720x1280",
+                          input_reference=reference)
+            client.retrieve("video_123")
+            with pytest.raises(DownloadError, match="not an MP4"):  # Prism's placeholder bytes
+                client.download_content("video_123")
+            client.remix("video_123", "at dusk")
 
 
 def test_integer_seconds_is_a_violation_the_log_check_catches(openai_mock: PrismMock) -> None:

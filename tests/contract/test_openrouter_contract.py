@@ -15,7 +15,7 @@ import pytest
 from sora_widgets import SoraClient
 from sora_widgets.capabilities import estimate_cost, resolve
 from sora_widgets.config import Settings
-from sora_widgets.errors import InvalidRequestError, UnsupportedFeatureError
+from sora_widgets.errors import DownloadError, InvalidRequestError, UnsupportedFeatureError
 from sora_widgets.models import VideoRequest
 
 from .conftest import PrismMock
@@ -63,11 +63,11 @@ def test_create_with_frame_images_retrieve_and_content(openrouter_mock: PrismMoc
             client.create(prompt="only the last frame is given", seconds=5, resolution="720p",
                           input_reference="https://example.com/end.png", extras={"frame_type": "last_frame"})
             done = client.retrieve(job.id)
-            data = client.download_content(done.id, index=0)
+            with pytest.raises(DownloadError, match="not an MP4"):  # Prism's example body is no MP4
+                client.download_content(done.id, index=0)
     assert (job.id, job.status) == ("job-abc123", "queued")
     assert done.status == "completed" and done.cost == 0.5 and done.progress == 100
     assert done.unsigned_urls == ["https://storage.example.com/video.mp4"]
-    assert data  # Prism's example body
 
 
 @pytest.mark.parametrize("operation", ["list", "delete", "remix", "edit", "extend"])

@@ -185,8 +185,8 @@ def test_models_line_magic_lists_the_catalog(shell: Any, openrouter_env: PrismMo
     assert not err, err
     text = result.text()
     assert "models on the openrouter backend" in text
-    row = next(row for row in result.rows if row[0].startswith(MODEL))
-    assert row[0] == f"{MODEL} *"
-    assert row[1] == "5, 8"
-    assert row[2] == "720p" and row[3] == "16:9"
-    assert "$0.50/video" in row[6]
+    row = dict(zip(result.header, next(row for row in result.rows if row[0].startswith(MODEL)), strict=True))
+    assert row["model"] == f"{MODEL} *"  # the same columns as `python -m sora_widgets models`
+    assert row["seconds"] == "5, 8"
+    assert row["resolutions"] == "720p" and row["aspect ratios"] == "16:9"
+    assert "$0.50/video" in row["price"]

@@ -188,7 +188,7 @@ def test_resume_gives_up_honestly_when_not_found(fake: FakeVideos, tmp_path: Pat
 async def test_jobs_run_on_the_current_loop(fake: FakeVideos, tmp_path: Path) -> None:
     runner = make_runner(fake, tmp_path)
     job = runner.submit("on the loop")
-    assert job._loop is asyncio.get_running_loop()
+    assert job.loop is asyncio.get_running_loop()
     state = await job
     assert state.ok
 
