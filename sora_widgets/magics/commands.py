@@ -156,7 +156,7 @@ class Commands:
                 failure(state)
         from .names import bind
 
-        names = bind(runner, states, self.ns)
+        names = bind(runner, states, self.ns, result_of)
         if names:
             print(f"set {', '.join(names)}")
         return (done[0] if len(done) == 1 else GenerationResults(done)) if done else None

@@ -3,7 +3,7 @@ ledger with the cell's job keys when the jobs start, and `%sora resume` binds it
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -26,11 +26,12 @@ def remember(runner: JobRunner, jobs: list[Job], name: str) -> None:
         runner.ledger.save_group(_group_id(key), KIND, {"name": name, "keys": keys})
 
 
-def bind(runner: JobRunner, states: list[JobState], ns: MutableMapping[str, Any]) -> list[str]:
-    """Set the variables named by the cells these resumed jobs came from; returns the names set.
-    A cell of variations gets all its finished videos (the ones that finished before included)."""
+def bind(runner: JobRunner, states: list[JobState], ns: MutableMapping[str, Any],
+         result_of: Callable[[JobState], Any]) -> list[str]:
+    """Set the variables named by the cells these resumed jobs came from (to `result_of(state)`);
+    returns the names set. A cell of variations gets all its finished videos (the ones that
+    finished before included)."""
     from ..results import GenerationResults
-    from .cell import result_of
 
     if runner.ledger is None:
         return []
