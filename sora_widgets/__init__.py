@@ -56,6 +56,7 @@ _EXPORTS: dict[str, str] = {
     "VideoFailure": "models",
     "VideoRequest": "models",
     "estimate_cost": "capabilities",
+    "export": "share.export",
     "lint": "prompt",
     "signals": "quality",
 }
@@ -117,3 +118,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .prompt import Prompt, lint
     from .quality import Signals, signals
     from .results import GenerationResult, GenerationResults
+    from .share.export import export

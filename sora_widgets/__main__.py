@@ -42,6 +42,8 @@ COMMANDS: dict[str, Command] = {
                       "configure_cancel", "run_cancel"),
     "download": Command("download a finished video", "sora_widgets.cli_jobs", "configure_download",
                         "run_download"),
+    "export": Command("a report folder (index.html, media, manifest.json) of finished clips, or one .html",
+                      "sora_widgets.cli_export"),
     "cost": Command("spend by day, backend and model; budgets", "sora_widgets.cli_jobs", "configure_cost",
                     "run_cost"),
     "lint": Command("check a prompt with the prompt linter (exit 1 on errors)", "sora_widgets.cli_models",

@@ -10,8 +10,6 @@ notebook says where each clip came from and a cell can be re-attached later.
 
 from __future__ import annotations
 
-import base64
-import html
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,8 +18,6 @@ from typing import Any, SupportsIndex, overload
 
 from .models import Video, VideoRequest
 
-POSTER_MAX_BYTES = 16_000
-POSTER_MAX_SIDE = 256
 PLAYER_MAX_WIDTH = 480
 
 
@@ -82,25 +78,16 @@ class GenerationResult:
                 f"{self.relpath()}")
 
     def poster_data_url(self) -> str | None:
-        """A small JPEG of the thumbnail as a data URL (skipped when it would be too big)."""
-        if self.thumbnail is None or not Path(self.thumbnail).is_file():
-            return None
-        try:
-            import io
+        """A small JPEG poster as a data URL (the thumbnail, else the first frame; None if too big)."""
+        from .share.poster import poster_data_url
 
-            from PIL import Image
+        return poster_data_url(self.path, self.thumbnail)
 
-            with Image.open(self.thumbnail) as img:
-                img = img.convert("RGB")
-                img.thumbnail((POSTER_MAX_SIDE, POSTER_MAX_SIDE))
-                buf = io.BytesIO()
-                img.save(buf, format="JPEG", quality=60, optimize=True)
-        except Exception:  # a broken thumbnail must never break the display
-            return None
-        data = buf.getvalue()
-        if len(data) > POSTER_MAX_BYTES:
-            return None
-        return "data:image/jpeg;base64," + base64.b64encode(data).decode()
+    def preview_data_url(self) -> str | None:
+        """A small looping animated preview (WebP data URL) when it fits its byte budget, else None."""
+        from .share.poster import animated_data_url
+
+        return animated_data_url(self.path)
 
     def player_width(self, limit: int = PLAYER_MAX_WIDTH) -> int:
         width, _, height = self.size.partition("x")
@@ -111,22 +98,19 @@ class GenerationResult:
             return max(120, min(w, int(limit * w / h * 1.2)))
         return min(w, limit)
 
-    def html(self, width: int | None = None) -> str:
-        src = html.escape(self.relpath(), quote=True)
-        poster = self.poster_data_url()
-        attrs = f' poster="{poster}"' if poster else ""
-        w = width or self.player_width()
-        caption = html.escape(self.text())
-        return (
-            f'<figure style="margin:0;display:inline-block;vertical-align:top;max-width:{w}px">'
-            f'<video src="{src}" controls loop muted playsinline preload="metadata" width="{w}"{attrs}>'
-            f'<a href="{src}">{src}</a></video>'
-            f'<figcaption style="font:12px monospace;color:#666;overflow-wrap:anywhere">{caption}</figcaption>'
-            "</figure>"
-        )
+    def html(self, width: int | None = None, *, style: bool = True) -> str:
+        """A player that degrades to an (animated) still + caption + link (see `share.clip`)."""
+        from .share.clip import clip_html
+
+        preview = self.preview_data_url()  # one image: the animated preview is also the video's poster
+        return clip_html(self.relpath(), caption=self.text(), width=width or self.player_width(),
+                         poster=preview or self.poster_data_url(), title=self.request.prompt, style=style)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
-        return {"text/plain": self.text(), "text/html": self.html()}, self.metadata()
+        from .share.frontend import live_view
+
+        data = {"text/plain": self.text(), "text/html": self.html(), **live_view(self)}
+        return data, self.metadata()
 
     def __repr__(self) -> str:
         return f"GenerationResult({self.text()})"
@@ -158,7 +142,7 @@ class GenerationResults(list[GenerationResult]):
 
     def html(self) -> str:
         width = min(PLAYER_MAX_WIDTH, max(200, 960 // max(1, len(self)))) if self else PLAYER_MAX_WIDTH
-        cells = "".join(r.html(width=min(width, r.player_width(width))) for r in self)
+        cells = "".join(r.html(width=min(width, r.player_width(width)), style=i == 0) for i, r in enumerate(self))
         return f'<div style="display:flex;flex-wrap:wrap;gap:8px;align-items:flex-start">{cells}</div>'
 
     def metadata(self) -> dict[str, Any]:

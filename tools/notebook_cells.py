@@ -180,7 +180,7 @@ follow-ups (remix, edit, extend, last frame → reference, copy as `%%sora`, del
 
 Jobs run as asyncio tasks on the kernel's event loop: the notebook stays responsive while they render.
 
-*The widgets need a live kernel: on a static viewer you only see their one-line summaries.*
+*The widgets need a live kernel; static viewers (nbviewer, GitHub) show a snapshot of each (notebook 08).*
 """),
     ("code", """
 import os
@@ -906,6 +906,119 @@ except ValueError as exc:
 """),
 ]
 
+SHARING: Cells = [
+    ("md", """
+# 08 · Sharing: notebooks that show their videos everywhere, and reports that open anywhere
+
+A notebook is read in many places. Each output of this toolkit carries several representations,
+and every reader picks the best one it can show:
+
+| where | what it shows |
+|---|---|
+| JupyterLab, Notebook 7 | the live widgets; `%%sora` clips play from `sora_outputs/` |
+| VS Code | the live widgets (it ships the widget renderer), and each clip in a widget player, since its webview cannot load `sora_outputs/`; saved, the preview and a link |
+| nbviewer, `jupyter nbconvert --to html` | a static snapshot of each widget (posters, prompt, parameters, status, cost); clips play when `sora_outputs/` is published beside the notebook, else their preview shows |
+| GitHub (no `<video>`, no scripts) | the same snapshots and previews as images, with captions and links to the files |
+| a terminal, nbval | one line of text per output |
+
+The notebook itself stays small: posters are a few kilobytes, videos are never embedded.
+"""),
+    ("code", "%load_ext sora_widgets"),
+    ("code", """
+%%sora -m animatic -s 2 --size 640x360 --name clip
+A paper boat drifts down a rain-soaked street at dusk, neon reflections on the water, slow tracking shot
+"""),
+    ("md", """
+## What a clip's output carries
+
+`text/plain` for terminals, and `text/html` with a `<video>` that references the file plus a still
+that shows where `<video>` is removed or the file is missing: a small looping preview (animated WebP)
+when it fits a byte budget, else a JPEG poster, with a caption and a link to the MP4.
+"""),
+    ("code", """
+data, metadata = clip._repr_mimebundle_()
+print(sorted(data))
+print(data["text/plain"].split(" · ")[1:4])
+print("<video" in data["text/html"], "sora-still" in data["text/html"], len(data["text/html"]) < 40_000)
+"""),
+    ("md", """
+## Widgets carry a snapshot
+
+Each widget's output also holds `text/html`: a still of what you see. Without the widget state
+(JupyterLab does not save it unless you ask: *Settings → Save Widget State Automatically*), nbconvert,
+nbviewer and GitHub show that snapshot instead of "Loading widgets…". After each cell you run, the
+saved output of every widget that changed is updated, so the notebook keeps what you last saw.
+"""),
+    ("code", """
+from sora_widgets import Studio
+
+studio = Studio(model="animatic")
+studio
+"""),
+    ("code", """
+studio.parameters.seconds = 1
+studio.parameters.size = "640x360"
+jobs = studio.generate("a lighthouse in a storm, aerial shot")
+await studio.wait_async()
+print([job.state.status for job in jobs])
+"""),
+    ("md", """
+The Studio's output two cells up now shows this job with its poster. Saving without widget state
+keeps the notebook light (one Studio's state is hundreds of kilobytes); the README's benchmark has
+the numbers for a notebook with ten clips and a Studio.
+
+## Playable everywhere
+
+The MP4s the local server renders, downloads and stitched films are H.264 in yuv420p with the `moov`
+box first ("faststart"), with AAC or no audio: what browsers and VS Code's renderer play.
+`sora_widgets.share.inspect` checks a file:
+"""),
+    ("code", """
+from sora_widgets.share import inspect
+
+report = inspect(clip.path)
+print(report.video_codec, report.pix_fmt, report.audio_codec, report.faststart, report.playable)
+"""),
+    ("md", """
+## Hand someone the results: `export`
+
+`export(path, ...)` (or `%sora export PATH`) writes a folder — `index.html`, `media/` and
+`manifest.json` — that opens from any location in any browser, with no server: zip it, mail it, put
+it on a USB stick or any static host. Select with `last=N`, `group=` (a batch or storyboard),
+`query=` (text in the prompt) or `ids=`. The Gallery and Storyboard widgets have an **Export** button.
+"""),
+    ("code", """
+from sora_widgets import export
+
+report = export("sora_exports/tutorial", last=2, title="Sharing tutorial", overwrite=True)
+print(len(report.clips), sorted(p.name for p in report.path.iterdir()))
+print(report.clips[0]["prompt"])
+"""),
+    ("md", """
+`manifest.json` records, per clip, the prompt, parameters, model, seed, cost, sha256, votes and lineage
+(what it was remixed or extended from), and follows a JSON schema shipped with the package:
+"""),
+    ("code", """
+import json
+import jsonschema
+from sora_widgets.share import schema
+
+manifest = json.loads((report.path / "manifest.json").read_text())
+jsonschema.validate(manifest, schema())
+clip_entry = manifest["clips"][-1]
+print(clip_entry["model"], clip_entry["parameters"]["seconds"], clip_entry["cost"], len(clip_entry["sha256"]))
+print(clip_entry["lineage"])
+"""),
+    ("md", """
+The same from a line magic; `--single-file` writes one `.html` with the videos inside, refused with a
+clear message when it would exceed the size cap (`--max-mb`, 25 MB by default):
+"""),
+    ("code", """
+%sora export sora_exports/latest.html --last 1 --single-file --force
+"""),
+]
+
+
 NOTEBOOKS: dict[str, Cells] = {
     "01_quickstart": QUICKSTART,
     "02_studio": STUDIO,
@@ -914,4 +1027,5 @@ NOTEBOOKS: dict[str, Cells] = {
     "05_storyboard": STORYBOARD,
     "06_batch_cost_budget": BATCH,
     "07_backends": BACKENDS,
+    "08_sharing": SHARING,
 }

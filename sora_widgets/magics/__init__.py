@@ -130,6 +130,16 @@ def load_ipython_extension(ipython: Any) -> None:
     cleanup = getattr(ipython, "input_transformers_cleanup", None)
     if cleanup is not None and keep_empty_body not in cleanup:
         cleanup.append(keep_empty_body)
+    from ..share.frontend import register_live_view
+
+    register_live_view(_player_view)
+
+
+def _player_view(result: Any) -> Any:
+    """A widget player for a clip (VS Code); ipywidgets is imported only when one is needed."""
+    from ..widgets.player import live_view
+
+    return live_view(result)
 
 
 def unload_ipython_extension(ipython: Any) -> None:

@@ -1,4 +1,4 @@
-"""`%sora SUBCOMMAND`: help, status, list, check, download, resume, cancel, gallery, studio, cost,
+"""`%sora SUBCOMMAND`: help, status, list, check, download, resume, cancel, gallery, studio, export, cost,
 models, config, lint. Each returns something displayable (or None) and raises one-line errors."""
 
 from __future__ import annotations
@@ -178,6 +178,13 @@ class Commands:
         from ..widgets.gallery import Gallery
 
         return Gallery(self.runner)
+
+    def cmd_export(self, rest: str) -> Any:
+        from ..share.export import export
+        from .export_cmd import parse_export
+
+        path, opts = parse_export(rest)
+        return export(path, folder=self.runner.settings.output_dir, **opts)
 
     def cmd_studio(self, rest: str) -> Any:
         _no_args(rest, "studio")

@@ -279,6 +279,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "cancel": ("%sora cancel ID", "stop a running job of this session"),
     "gallery": ("%sora gallery", "the gallery widget of finished videos"),
     "studio": ("%sora studio", "the studio widget (composer, parameters, jobs, player)"),
+    "export": ("%sora export PATH [--last N | --group G | --query TEXT] [--single-file]",
+               "a report folder (index.html, media, manifest.json) that opens anywhere; or one .html file"),
     "cost": ("%sora cost", "spend by day, backend and model; session spend and budgets"),
     "models": ("%sora models", "capability table of the active backend"),
     "config": ("%sora config [KEY=VALUE ...]", "effective settings (keys masked); set defaults until restart"),

@@ -37,13 +37,17 @@ class StoryboardOutput:
         return "\n".join([f"storyboard {self.board.title or self.board.id}: {self.stitched}", *self.lines])
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
+        from ..share.clip import clip_html
+        from ..share.poster import animated_data_url, poster_data_url
+
         rel = os.path.relpath(self.path, Path.cwd()).replace(os.sep, "/")
-        src = html.escape(rel, quote=True)
         width = min(self.stitched.size[0], 640)
+        preview = animated_data_url(self.path) or poster_data_url(self.path)
         shots = "".join(f"<li>{html.escape(line)}</li>" for line in self.lines)
-        body = (f'<figure style="margin:0"><video src="{src}" controls muted playsinline width="{width}">'
-                f'<a href="{src}">{src}</a></video><figcaption style="font:12px monospace;color:#666">'
-                f"{html.escape(str(self.stitched))}<ul style='margin:4px 0'>{shots}</ul></figcaption></figure>")
+        # the film degrades like any clip (a still + link where <video> is stripped); the shots follow
+        body = (clip_html(rel, caption=str(self.stitched), width=width, poster=preview,
+                          title=self.board.title or self.board.id)
+                + f"<ul style='margin:4px 0;font:12px monospace;color:#666'>{shots}</ul>")
         meta = {"sora_widgets": {"storyboard": self.board.id, "path": rel, "stitch": self.stitched.mode,
                                  "shots": len(self.board.shots)}}
         return {"text/plain": self.text(), "text/html": body}, meta

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ..errors import SoraError
+from ..widgets._snapshot import Snapshotted
 from ..widgets._style import button, esc, pill, section, shorten, show, stylesheet
 from ..widgets._threads import LoopHop
 from ._continuity import CONTINUITIES
@@ -141,7 +142,7 @@ class ShotCard(w.VBox):
             show(self.empty, False)
 
 
-class StoryboardWidget(w.VBox):
+class StoryboardWidget(Snapshotted, w.VBox):
     """See the module docstring."""
 
     def __init__(self, board: Storyboard, runner: JobRunner | None = None) -> None:
@@ -163,6 +164,10 @@ class StoryboardWidget(w.VBox):
                                       tooltip="Generate missing and edited shots; finished shots are kept")
         self.stitch_button = button("Stitch", icon="film", classes=("sora-generate",),
                                     tooltip="Join the current takes into one MP4")
+        self.export_button = button("Export", icon="share-square-o",
+                                    tooltip="Write a report folder of this storyboard's takes (index.html, media, "
+                                            "manifest.json)")
+        self.export_button.on_click(lambda _: self.export())
         self.crossfade = w.BoundedIntText(value=0, min=0, max=48, description="crossfade frames",
                                           tooltip="frames blended at each cut (0 = hard cuts, stream copy)",
                                           layout=w.Layout(width="200px"))
@@ -174,7 +179,8 @@ class StoryboardWidget(w.VBox):
         self.player_box = w.VBox()
         self.generate_button.on_click(lambda _: self.generate())
         self.stitch_button.on_click(lambda _: self.stitch())
-        bar = w.HBox([self.generate_button, self.stitch_button, self.crossfade, self.crossfade_note],
+        bar = w.HBox([self.generate_button, self.stitch_button, self.crossfade, self.crossfade_note,
+                      self.export_button],
                      layout=w.Layout(align_items="center", grid_gap="12px", margin="8px 0 2px"))
         css = w.HTML(f"<style>{CARD_CSS}</style>", layout=w.Layout(height="0px", margin="0", overflow="hidden"))
         super().__init__([stylesheet(), css, self.header, self.findings, section("Shots"), self.shots_box,
@@ -186,6 +192,25 @@ class StoryboardWidget(w.VBox):
 
     def __repr__(self) -> str:
         return f"StoryboardWidget({self.board!r})"
+
+    def snapshot_html(self) -> str:
+        """Each shot's current take (or its prompt when there is none yet), then the stitched film."""
+        from ..share.snapshot import Still, snapshot_html
+
+        board = self.board
+        stills = []
+        for status, shot in zip(self.production.status(), board.shots, strict=False):
+            flags = [f for f, on in (("stale", status.stale), ("edited", status.changed)) if on]
+            meta = " · ".join(x for x in (f"shot {status.index + 1}", status.continuity,
+                                          f"{shot.seconds}s" if shot.seconds else "", *flags) if x)
+            stills.append(Still(title=shot.text, meta=meta, status=status.status, path=status.path,
+                                thumbnail=status.thumbnail, note=status.error or ""))
+        if self.player is not None:
+            stills.append(Still(title=f"{board.title or 'Storyboard'} (stitched film)", meta="film",
+                                path=self.player.path))
+        secs = f" · {board.seconds}s" if board.seconds is not None else ""
+        return snapshot_html(board.title or "Storyboard", f"{board.id} · {len(board.shots)} shots{secs}", stills,
+                             width=200)
 
     # -- rendering ----------------------------------------------------------------------------
     def rebuild(self) -> None:
@@ -335,6 +360,13 @@ class StoryboardWidget(w.VBox):
         self.player_box.children = [section(f"Shot {index + 1}"), self.player]
         self.say("")
         return self.player
+
+    def export(self, path: Any = None, **options: Any) -> Any:
+        """Export this storyboard's takes (its ledger group) as a report folder; the message shows a link."""
+        from ..widgets._export import export_button_action
+
+        return export_button_action(self.message, self.board.id, path, folder=self.production.ledger.folder,
+                                    group=self.board.id, title=self.board.title or None, **options)
 
     def stitch(self) -> Any:
         """Stitch the current takes and show the film under the buttons."""

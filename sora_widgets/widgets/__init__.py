@@ -13,6 +13,7 @@ Importing this module loads ipywidgets; the core (`sora_widgets.client`, `.jobs`
 
 from __future__ import annotations
 
+from ..share.frontend import register_live_view as _register_live_view
 from ._actions import sora_cell
 from .batch import BatchPanel
 from .card import JobCard
@@ -20,6 +21,9 @@ from .composer import Composer
 from .gallery import Gallery, GalleryItem
 from .params import Parameters
 from .player import Player
+from .player import live_view as _player_live_view
 from .studio import Studio
+
+_register_live_view(_player_live_view)  # clips shown in VS Code get a widget player (see share.frontend)
 
 __all__ = ["BatchPanel", "Composer", "Gallery", "GalleryItem", "JobCard", "Parameters", "Player", "Studio", "sora_cell"]

@@ -13,12 +13,13 @@ import ipywidgets as w
 
 from ..jobs import JobRunner
 from ..jobs.state import Job, JobState
+from ._snapshot import Snapshotted
 from ._style import esc, section, stylesheet
 from ._threads import LoopHop
 from .card import JobCard
 
 
-class BatchPanel(w.VBox):
+class BatchPanel(Snapshotted, w.VBox):
     def __init__(self, jobs: Sequence[Job], runner: JobRunner | None = None, *, title: str = "Batch") -> None:
         self.jobs = list(jobs)
         self.title = title
@@ -34,6 +35,11 @@ class BatchPanel(w.VBox):
 
     def __repr__(self) -> str:
         return f"BatchPanel({self.summary()})"
+
+    def snapshot_html(self) -> str:
+        from ..share.snapshot import Still, snapshot_html
+
+        return snapshot_html(self.title, self.summary(), [Still.from_state(j.state) for j in self.jobs])
 
     def summary(self) -> str:
         states = [j.state for j in self.jobs]

@@ -21,6 +21,7 @@ import ipywidgets as w
 from ..jobs.state import Job, JobState
 from ._length import length_text
 from ._signals import SignalsRow
+from ._snapshot import Snapshotted
 from ._style import BAR_STYLES, button, esc, pill, seconds_text, shorten, show, stylesheet
 from ._threads import LoopHop
 from .card_actions import CardActions
@@ -34,7 +35,7 @@ NewJobs = Callable[[list[Job]], Any]
 UseReference = Callable[[Path], Any]
 
 
-class JobCard(w.VBox):
+class JobCard(Snapshotted, w.VBox):
     """A live view of one `Job`; see the module docstring."""
 
     def __init__(self, job: Job, runner: JobRunner | None = None) -> None:
@@ -78,6 +79,12 @@ class JobCard(w.VBox):
 
     def __repr__(self) -> str:
         return f"JobCard({self.job.state.line()})"
+
+    def snapshot_html(self) -> str:
+        from ..share.snapshot import Still, snapshot_html
+
+        state = self.job.state
+        return snapshot_html("Sora job", state.video_id or "", [Still.from_state(state)], width=360)
 
     # -- public -------------------------------------------------------------------------------
     @property

@@ -17,6 +17,7 @@ import ipywidgets as w
 
 from ._length import length_text
 from ._signals import tile_badges
+from ._snapshot import Snapshotted
 from ._style import button, esc, section, shorten, stylesheet
 from ._threads import LoopHop
 
@@ -118,7 +119,7 @@ def thumbnail_jpeg(item: GalleryItem, width: int = THUMB_WIDTH) -> bytes:
     return _THUMBS[key]
 
 
-class Gallery(w.VBox):
+class Gallery(Snapshotted, w.VBox):
     """`Gallery(runner=None, folder=None)`; `refresh()`, `play(i)`, `compare([i, j])`, `items`."""
 
     def __init__(self, runner: JobRunner | None = None, *, folder: str | Path | None = None,
@@ -151,6 +152,10 @@ class Gallery(w.VBox):
         self.refresh_button = button("Refresh", icon="refresh")
         self.compare_button = button("Compare selected", icon="columns", style="info")
         self.more_button = button("Show more", icon="angle-down")
+        self.export_button = button("Export", icon="share-square-o",
+                                    tooltip="Write a report folder (index.html, media, manifest.json) of the ticked "
+                                            "videos, or of all the filtered ones")
+        self.export_status = w.HTML()
         self.count = w.HTML()
         self.grid = w.HBox(layout=w.Layout(flex_flow="row wrap", align_items="flex-start"))
         self.viewer = w.HBox(layout=w.Layout(flex_flow="row wrap", align_items="flex-start"))
@@ -160,17 +165,30 @@ class Gallery(w.VBox):
         self.refresh_button.on_click(lambda _: self.refresh())
         self.compare_button.on_click(lambda _: self.compare())
         self.more_button.on_click(lambda _: self._more())
+        self.export_button.on_click(lambda _: self.export())
         bar = w.HBox([self.search, self.model_filter, self.hide_flagged, self.refresh_button, self.compare_button,
-                      self.count],
+                      self.export_button, self.count],
                      layout=w.Layout(align_items="center", flex_flow="row wrap"))
         title = w.HTML('<div class="sora-title">Gallery<span class="sora-sub">past generations</span></div>')
-        super().__init__([stylesheet(), title, bar, self.grid, self.more_button, section("Viewer"), self.viewer])
+        super().__init__([stylesheet(), title, bar, self.export_status, self.grid, self.more_button, section("Viewer"),
+                          self.viewer])
         self.add_class("sora-studio")
         self.add_class("sora-root")
         self.refresh()
 
     def __repr__(self) -> str:
         return f"Gallery({str(self.folder)!r}, {len(self.items)} videos)"
+
+    def snapshot_html(self) -> str:
+        """The tiles the user sees (filter applied), as stills with their prompts."""
+        from ..share.snapshot import Still, snapshot_html
+
+        stills = []
+        for i in self.shown:
+            meta = " · ".join(x for x in (i.model, i.size, f"{i.seconds}s" if i.seconds else "") if x)
+            stills.append(Still(title=i.title, meta=meta, path=i.path, thumbnail=i.thumbnail))
+        return snapshot_html("Gallery", f"{len(self.filtered())} videos", stills, width=THUMB_WIDTH,
+                             empty="no videos yet", video=False, limit=12)
 
     # -- data -------------------------------------------------------------------------------------
     def refresh(self, *, check: bool = True) -> None:
@@ -260,6 +278,15 @@ class Gallery(w.VBox):
             self.selected.add(path)
         else:
             self.selected.discard(path)
+
+    # -- sharing --------------------------------------------------------------------------------
+    def export(self, path: str | Path | None = None, **options: Any) -> Any:
+        """Export the ticked videos (or every filtered one) with `share.export`; shows a link."""
+        from ._export import export_button_action
+
+        chosen = [i for i in self.items if i.path in self.selected] or self.filtered()
+        ids = [i.video_id or i.path.name for i in chosen]
+        return export_button_action(self.export_status, "gallery", path, folder=self.folder, ids=ids, **options)
 
     # -- viewing ----------------------------------------------------------------------------------
     def _item(self, which: GalleryItem | int | str | Path) -> GalleryItem:

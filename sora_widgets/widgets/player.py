@@ -15,6 +15,7 @@ import ipywidgets as w
 from ..jobs.state import JobState
 from ..results import GenerationResult
 from ._length import length_text
+from ._snapshot import Snapshotted
 from ._style import esc
 
 DEFAULT_WIDTH = 480
@@ -46,7 +47,7 @@ def display_width(size: str, limit: int = DEFAULT_WIDTH) -> int:
     return min(width, limit)
 
 
-class Player(w.VBox):
+class Player(Snapshotted, w.VBox):
     """`Player(path | GenerationResult | JobState, width=480)`: the video, looping, with controls."""
 
     def __init__(self, source: Any, *, width: int = DEFAULT_WIDTH, caption: bool = True,
@@ -55,7 +56,9 @@ class Player(w.VBox):
         if not path.is_file():
             raise FileNotFoundError(f"no video file at {path}")
         self.path = path
+        self._text = text
         px = display_width(size, width)
+        self._px = px
         self.video = w.Video.from_file(str(path), autoplay=autoplay, loop=True, controls=True, width=str(px))
         self.video.layout = w.Layout(width=f"{px}px", max_width="100%")
         self.video.add_class("sora-video")
@@ -65,6 +68,15 @@ class Player(w.VBox):
             children.append(self.caption)
         super().__init__(children, layout=w.Layout(align_items="flex-start"))
         self.add_class("sora-player")
+
+    def snapshot_html(self) -> str:
+        """The clip as HTML that degrades to a still + caption + link (see `share.clip`)."""
+        from ..share.clip import clip_html
+        from ..share.poster import animated_data_url, poster_data_url
+        from ..share.snapshot import relpath
+
+        still = animated_data_url(self.path) or poster_data_url(self.path)
+        return clip_html(relpath(self.path), caption=self._text, width=self._px, poster=still)
 
     @property
     def value(self) -> bytes:
@@ -77,3 +89,11 @@ class Player(w.VBox):
 
     def __repr__(self) -> str:
         return f"Player({self.path.name})"
+
+
+def live_view(result: GenerationResult) -> dict[str, Any] | None:
+    """The widget view of a new Player for `result` (registered with `share.frontend` for VS Code,
+    where the HTML `<video>` cannot load the file)."""
+    bundle = Player(result)._repr_mimebundle_()
+    view = "application/vnd.jupyter.widget-view+json"
+    return {view: bundle[view]} if bundle and view in bundle else None

@@ -21,6 +21,7 @@ from ..errors import SoraError, from_validation_error
 from ..jobs.policy import submit_variations
 from ._reference import short_name
 from ._runners import runner_for
+from ._snapshot import Snapshotted
 from ._style import button, esc, section, show, stylesheet
 from .card import JobCard
 from .composer import Composer
@@ -59,7 +60,7 @@ if TYPE_CHECKING:
     from ..prompt.structured import Prompt
 
 
-class Studio(w.VBox):
+class Studio(Snapshotted, w.VBox):
     """See the module docstring. `Studio(backend=None, model=None, runner=None, prompt=None)`."""
 
     def __init__(self, backend: str | None = None, *, model: str | None = None, runner: JobRunner | None = None,
@@ -122,6 +123,20 @@ class Studio(w.VBox):
 
     def __repr__(self) -> str:
         return f"Studio(backend={self.runner.backend!r}, model={self.parameters.model!r}, jobs={len(self.jobs)})"
+
+    def snapshot_html(self) -> str:
+        """The static view a notebook keeps: prompt, parameters, and the jobs (newest first)."""
+        from ..share.snapshot import Still, esc, field_line, snapshot_html
+
+        p = self.parameters
+        where = p.size or " ".join(x for x in (p.resolution, p.aspect_ratio) if x)
+        params = field_line([("model", p.model), ("seconds", p.seconds), ("size", where),
+                             ("variations", p.variations if p.variations > 1 else None),
+                             ("estimate", f"${p.cost:.2f}" if p.cost > 0 else None)])
+        prompt = self.composer.value.strip()
+        lines = [f"<b>Prompt</b> {esc(prompt)}" if prompt else "<i>no prompt yet</i>", params]
+        stills = [Still.from_state(job.state) for job in reversed(self.jobs)]
+        return snapshot_html("Sora Studio", f"backend {p.backend}", stills, lines=lines, empty="no jobs yet")
 
     # -- runners per backend ------------------------------------------------------------------------
     def _runner(self, backend: str) -> JobRunner:

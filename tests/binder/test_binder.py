@@ -50,7 +50,8 @@ def test_fresh_environment_from_binder_files_runs_the_notebooks(tmp_path: Path) 
     subprocess.run([*pip, "-r", str(BINDER / "requirements.txt")], check=True, timeout=900)
     repo = tmp_path / "repo"
     shutil.copytree(REPO, repo, ignore=shutil.ignore_patterns(".venv", "node_modules", ".git", "sora_outputs",
-                                                              "test-artifacts", "__pycache__", "*.egg-info"))
+                                                              "sora_exports", "test-artifacts", "__pycache__",
+                                                              "*.egg-info"))
     env = {**os.environ, "PATH": f"{env_dir / 'bin'}{os.pathsep}{os.environ['PATH']}", "HOME": str(tmp_path / "home")}
     for key in [k for k in env if k.startswith("SORA_")]:
         env.pop(key)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -65,7 +66,8 @@ def test_saved_notebook_is_small_and_static(executed: tuple[nbformat.NotebookNod
         out = results[0]
         html, text, meta = out.data["text/html"], out.data["text/plain"], out.metadata["sora_widgets"]
         assert text.startswith(f"video {meta['id']} · animatic · ")
-        assert f'<video src="sora_outputs/{meta["id"]}.mp4"' in html and 'poster="data:image/jpeg;base64,' in html
+        assert f'<video src="sora_outputs/{meta["id"]}.mp4"' in html
+        assert re.search(r'class="sora-still"[^>]*><img src="data:image/(webp|jpeg);base64,', html)
         assert meta["backend"] == "local" and meta["cost"] == 0.0 and meta["request"]["model"] == "animatic"
         assert (path.parent / meta["path"]).is_file()
         # the progress display was emptied at the end: only the result remains to be seen

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from sora_widgets.models import Video, VideoRequest
-from sora_widgets.results import POSTER_MAX_BYTES, GenerationResult, GenerationResults
+from sora_widgets.results import GenerationResult, GenerationResults
+from sora_widgets.share.poster import POSTER_MAX_BYTES
 
 
 def make(tmp_path: Path, name: str = "video_1", size: str = "1280x720", thumb: bool = True) -> GenerationResult:

@@ -28,7 +28,9 @@ def test_storyboard_cell_runs_and_stitches(shell: Any, server: Any) -> None:
     info = probe(out.path)
     assert info.size == "320x180" and abs(info.duration - 2.0) <= 1 / 24 + 1e-6
     bundle, meta = out._repr_mimebundle_()
-    assert "<video src=\"sora_outputs/" in bundle["text/html"] and "base64" not in bundle["text/html"]
+    html = bundle["text/html"]
+    assert "<video src=\"sora_outputs/" in html and "video/mp4;base64" not in html  # the film by path
+    assert 'class="sora-still"' in html and 'src="data:image/' in html and len(html) < 30_000  # + a small still
     assert meta["sora_widgets"]["shots"] == 2 and "shot 2 [s2, chain]: completed" in bundle["text/plain"]
     # running the unchanged cell again creates nothing new
     before = len(list(shell.user_ns["film"].board.production().runner.client.list()))
