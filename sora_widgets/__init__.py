@@ -58,6 +58,7 @@ _EXPORTS: dict[str, str] = {
     "estimate_cost": "capabilities",
     "export": "share.export",
     "lint": "prompt",
+    "resume": "jobs",
     "signals": "quality",
 }
 

@@ -39,6 +39,8 @@ from .errors import (
 from .models import Video, VideoRequest, sniff_image_mime
 
 if TYPE_CHECKING:
+    from .jobs.paid import PaidCall
+    from .jobs.state import JobState
     from .results import GenerationResult
 
 MAX_RETRY_AFTER = 120.0
@@ -88,6 +90,8 @@ class ClientCore:
         self._injected = injected
         self._endpoint: tuple[str, str | None] | None = None
         self._caps_loaded = not self.backend.dynamic_capabilities
+        #: server ids of the paid jobs this client reserved itself -> last status seen (see `note`)
+        self._tracked: dict[str, str] = {}
 
     def __repr__(self) -> str:  # never shows the key
         return f"{type(self).__name__}(backend={self.settings.backend!r}, base_url={self.settings.base_url!r})"
@@ -188,6 +192,58 @@ class ClientCore:
         if feature == "edit":
             return self.backend.edit(video_id, prompt)
         return self.backend.extend(video_id, prompt, seconds or self.capabilities.model(None).seconds_default)
+
+    # -- money: every paid call is reserved in the ledger first (jobs/paid.py) ------------------
+    def paid_call(self, op: str, req: VideoRequest, parent_id: str | None, idempotency_key: str | None,
+                  reservation: JobState | None) -> tuple[str, PaidCall | None]:
+        """(the Idempotency-Key to send, the reserved call) for a paid request. A runner passes the
+        `reservation` it already made; anything else reserves here, over budget raising before
+        anything is sent."""
+        if reservation is not None:
+            return idempotency_key or reservation.idempotency_key, None
+        self.endpoint()  # a missing key or URL is refused before anything is reserved
+        from .capabilities import estimate_cost
+        from .jobs.paid import open_paid
+
+        try:
+            cost = estimate_cost(req, self.capabilities)
+        except ValueError:  # an unknown model: the server will refuse it, and a refusal costs nothing
+            cost = 0.0
+        call = open_paid(self.settings, backend=self.settings.backend, op=op, request=req, cost=cost,
+                         parent_id=parent_id, idempotency_key=idempotency_key, base_url=self.settings.base_url)
+        return call.idempotency_key, call
+
+    def follow_up_request(self, video_id: str, prompt: str, seconds: int | None = None) -> VideoRequest:
+        """What a remix/edit/extend of `video_id` is recorded (and estimated) as."""
+        from .jobs.ledger import Ledger
+
+        row = Ledger(self.settings.output_dir).get(video_id)
+        model = (row or {}).get("model") or self.default_for("model")
+        try:
+            return self.request_for(None, {"prompt": prompt, "model": model, "seconds": seconds})
+        except ValueError:
+            return VideoRequest(prompt=prompt, model=model)
+
+    def accepted(self, call: PaidCall | None, video: Video) -> Video:
+        if call is not None:
+            call.accepted(video)
+            self._tracked[video.id] = video.status
+        return video
+
+    def note(self, video: Video) -> None:
+        """Keep the ledger row of a job this client reserved current (status changes only)."""
+        if self._tracked.get(video.id, video.status) == video.status:
+            return
+        from .jobs.paid import note_video
+
+        self._tracked[video.id] = video.status
+        note_video(self.settings, video)
+
+    def note_file(self, video_id: str, variant: str, sink: AtomicDownload) -> None:
+        if variant == "video" and video_id in self._tracked:
+            from .jobs.paid import note_file
+
+            note_file(self.settings, video_id, str(sink.target), sink.sha256)
 
     @property
     def capabilities(self) -> BackendCapabilities:

@@ -8,12 +8,15 @@ differ only in `await` and in how they sleep; all decisions live in `_base_clien
   a cancelled async task stops cleanly.
 - Retries: connection errors, timeouts, 408/409/429/5xx, with backoff or the server's Retry-After.
 - Every create-like POST carries one `Idempotency-Key`, reused by its retries.
+- Every paid call (create, remix, edit, extend; generate and create_and_poll through create) is
+  first reserved in the output folder's ledger within the budget (`jobs/paid.py`), so scripts
+  share the notebooks' budget and their jobs can be finished by `sora_widgets.resume()` (which
+  lives with the jobs: the runner builds on this client, so the client cannot call it).
 """
 
 from __future__ import annotations
 
 import asyncio
-import builtins
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -120,13 +123,26 @@ class SoraClient(ClientCore):
         input_reference: Any = None,
         fit: Fit | None = None,
         idempotency_key: str | None = None,
+        reservation: JobState | None = None,
         **more: Any,
     ) -> Video:
-        """Start a generation. Validated against the backend's capabilities before sending."""
+        """Start a generation. Validated against the backend's capabilities, then reserved in the
+        ledger within the budget (`BudgetExceededError` before anything is sent), then sent."""
         self.models()
         fields = _create_fields(prompt, model, seconds, size, input_reference=input_reference, fit=fit, **more)
         req = self.request_for(request, fields)
-        return self.backend.parse_video(self._json(self.create_wire(req), idempotency_key))
+        return self._paid("create", req, None, self.create_wire(req), idempotency_key, reservation)
+
+    def _paid(self, op: str, req: VideoRequest, parent_id: str | None, wire: WireRequest,
+              idempotency_key: str | None, reservation: JobState | None) -> Video:
+        key, call = self.paid_call(op, req, parent_id, idempotency_key, reservation)
+        try:
+            video = self.backend.parse_video(self._json(wire, key))
+        except BaseException as exc:
+            if call is not None:
+                call.lost(exc)
+            raise
+        return self.accepted(call, video)
 
     def retrieve(self, video_id: str) -> Video:
         return self.backend.parse_video(self._json(self.backend.retrieve(video_id)))
@@ -144,17 +160,25 @@ class SoraClient(ClientCore):
     def delete(self, video_id: str) -> DeletedVideo:
         return self.backend.parse_deleted(self._json(self.backend.delete(video_id)), video_id)
 
-    def remix(self, video_id: str, prompt: str, *, idempotency_key: str | None = None) -> Video:
-        return self.backend.parse_video(self._json(self.feature_wire("remix", video_id, prompt), idempotency_key))
+    def remix(self, video_id: str, prompt: str, *, idempotency_key: str | None = None,
+              reservation: JobState | None = None) -> Video:
+        wire = self.feature_wire("remix", video_id, prompt)
+        return self._paid("remix", self.follow_up_request(video_id, prompt), video_id, wire, idempotency_key,
+                          reservation)
 
-    def edit(self, video_id: str, prompt: str, *, idempotency_key: str | None = None) -> Video:
-        return self.backend.parse_video(self._json(self.feature_wire("edit", video_id, prompt), idempotency_key))
+    def edit(self, video_id: str, prompt: str, *, idempotency_key: str | None = None,
+             reservation: JobState | None = None) -> Video:
+        wire = self.feature_wire("edit", video_id, prompt)
+        return self._paid("edit", self.follow_up_request(video_id, prompt), video_id, wire, idempotency_key,
+                          reservation)
 
     def extend(
-        self, video_id: str, prompt: str, seconds: int | None = None, *, idempotency_key: str | None = None
+        self, video_id: str, prompt: str, seconds: int | None = None, *, idempotency_key: str | None = None,
+        reservation: JobState | None = None,
     ) -> Video:
         wire = self.feature_wire("extend", video_id, prompt, seconds)
-        return self.backend.parse_video(self._json(wire, idempotency_key))
+        return self._paid("extend", self.follow_up_request(video_id, prompt, seconds), video_id, wire,
+                          idempotency_key, reservation)
 
     def create_character(self, video: str | Path | bytes, name: str) -> VideoCharacter:
         require_feature(self.capabilities, self.default_for("model"), "characters")
@@ -184,6 +208,7 @@ class SoraClient(ClientCore):
                 for chunk in response.iter_bytes():
                     sink.write(chunk)
                 sink.commit()
+                self.note_file(video_id, variant, sink)
                 return sink
             except httpx.TransportError as exc:
                 sink.abort()
@@ -215,6 +240,7 @@ class SoraClient(ClientCore):
             while True:
                 response = self._send(self.backend.retrieve(video_id))
                 video = self.backend.parse_video(response.json())
+                self.note(video)
                 if on_progress is not None:
                     on_progress(video)
                 if video.done:
@@ -253,16 +279,6 @@ class SoraClient(ClientCore):
         if not video.ok:
             raise GenerationFailedError(video)
         return self.result_for(req, video, *self.fetch(video.id, path))
-
-    def resume(self) -> builtins.list[JobState]:
-        """Finish what an earlier session left in the job ledger of `output_dir`: unfinished jobs are
-        re-attached and polled, finished ones downloaded; nothing is created twice. Blocks.
-
-        The job layer builds on this client, so it is imported here rather than at the top.
-        """
-        from .jobs import JobRunner
-
-        return JobRunner(self.own_settings()).resume_blocking()
 
     def fetch(self, video_id: str, path: str | Path | None = None) -> tuple[AtomicDownload, Path | None]:
         """The verified video (atomic download) and its thumbnail beside it, when there is one."""
@@ -352,12 +368,24 @@ class AsyncSoraClient(ClientCore):
         input_reference: Any = None,
         fit: Fit | None = None,
         idempotency_key: str | None = None,
+        reservation: JobState | None = None,
         **more: Any,
     ) -> Video:
         await self.models()
         fields = _create_fields(prompt, model, seconds, size, input_reference=input_reference, fit=fit, **more)
         req = self.request_for(request, fields)
-        return self.backend.parse_video(await self._json(self.create_wire(req), idempotency_key))
+        return await self._paid("create", req, None, self.create_wire(req), idempotency_key, reservation)
+
+    async def _paid(self, op: str, req: VideoRequest, parent_id: str | None, wire: WireRequest,
+                    idempotency_key: str | None, reservation: JobState | None) -> Video:
+        key, call = self.paid_call(op, req, parent_id, idempotency_key, reservation)
+        try:
+            video = self.backend.parse_video(await self._json(wire, key))
+        except BaseException as exc:
+            if call is not None:
+                call.lost(exc)
+            raise
+        return self.accepted(call, video)
 
     async def retrieve(self, video_id: str) -> Video:
         return self.backend.parse_video(await self._json(self.backend.retrieve(video_id)))
@@ -375,19 +403,25 @@ class AsyncSoraClient(ClientCore):
     async def delete(self, video_id: str) -> DeletedVideo:
         return self.backend.parse_deleted(await self._json(self.backend.delete(video_id)), video_id)
 
-    async def remix(self, video_id: str, prompt: str, *, idempotency_key: str | None = None) -> Video:
+    async def remix(self, video_id: str, prompt: str, *, idempotency_key: str | None = None,
+                    reservation: JobState | None = None) -> Video:
         wire = self.feature_wire("remix", video_id, prompt)
-        return self.backend.parse_video(await self._json(wire, idempotency_key))
+        return await self._paid("remix", self.follow_up_request(video_id, prompt), video_id, wire,
+                                idempotency_key, reservation)
 
-    async def edit(self, video_id: str, prompt: str, *, idempotency_key: str | None = None) -> Video:
+    async def edit(self, video_id: str, prompt: str, *, idempotency_key: str | None = None,
+                   reservation: JobState | None = None) -> Video:
         wire = self.feature_wire("edit", video_id, prompt)
-        return self.backend.parse_video(await self._json(wire, idempotency_key))
+        return await self._paid("edit", self.follow_up_request(video_id, prompt), video_id, wire,
+                                idempotency_key, reservation)
 
     async def extend(
-        self, video_id: str, prompt: str, seconds: int | None = None, *, idempotency_key: str | None = None
+        self, video_id: str, prompt: str, seconds: int | None = None, *, idempotency_key: str | None = None,
+        reservation: JobState | None = None,
     ) -> Video:
         wire = self.feature_wire("extend", video_id, prompt, seconds)
-        return self.backend.parse_video(await self._json(wire, idempotency_key))
+        return await self._paid("extend", self.follow_up_request(video_id, prompt, seconds), video_id, wire,
+                                idempotency_key, reservation)
 
     async def download_content(self, video_id: str, variant: str = "video", *, index: int = 0) -> bytes:
         return checked_content(variant, (await self.content_response(video_id, variant, index)).content)
@@ -414,6 +448,7 @@ class AsyncSoraClient(ClientCore):
                 async for chunk in response.aiter_bytes():
                     sink.write(chunk)
                 sink.commit()
+                self.note_file(video_id, variant, sink)
                 return sink
             except httpx.TransportError as exc:
                 sink.abort()
@@ -442,6 +477,7 @@ class AsyncSoraClient(ClientCore):
         while True:
             response = await self._send(self.backend.retrieve(video_id))
             video = self.backend.parse_video(response.json())
+            self.note(video)
             if on_progress is not None:
                 on_progress(video)
             if video.done:
@@ -474,12 +510,6 @@ class AsyncSoraClient(ClientCore):
         if not video.ok:
             raise GenerationFailedError(video)
         return self.result_for(req, video, *await self.fetch(video.id, path))
-
-    async def resume(self) -> builtins.list[JobState]:
-        """The async twin of `SoraClient.resume`: the jobs run on the current event loop."""
-        from .jobs import JobRunner
-
-        return [await job for job in JobRunner(self.own_settings()).resume()]
 
     async def fetch(self, video_id: str, path: str | Path | None = None) -> tuple[AtomicDownload, Path | None]:
         sink = await self._download(video_id, path, "video")

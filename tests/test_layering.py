@@ -150,10 +150,9 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-#: Cycles being removed by another branch, named so none can join them unnoticed: `client.resume()`
-#: imports the job runner (issue 14 moves resume to the jobs). Delete the entry when it lands; the
-#: test fails if the cycle grows, changes, or is gone while still listed.
-PENDING: list[list[str]] = [["sora_widgets.client", "sora_widgets.jobs", "sora_widgets.jobs.runner"]]
+#: Cycles being removed by another branch, named so none can join them unnoticed (delete an entry
+#: when its fix lands; the test fails if a listed cycle grows, changes, or is gone while still listed).
+PENDING: list[list[str]] = []
 
 
 def test_no_import_cycles_counting_function_level_imports() -> None:

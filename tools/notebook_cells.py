@@ -135,6 +135,11 @@ for what, attempt in attempts.items():
         kind = next(c.__name__ for c in (APIStatusError, ConfigurationError, APIConnectionError,
                                          InvalidRequestError, PollTimeoutError) if isinstance(exc, c))
         print(f"{what:>28} → {kind}")
+
+# the job we stopped waiting for still runs, and the ledger remembers it: finish it now
+# (`%sora resume`, a new `Studio()` or `sora_widgets.resume()` in a later session would too)
+import sora_widgets
+finished = sora_widgets.resume()
 """),
     ("md", """
 ## Settings for the session
@@ -651,6 +656,19 @@ try:
     priced.submit(VideoRequest(prompt="one more", seconds=4, size="1280x720"))
 except BudgetExceededError as exc:
     print(exc)
+"""),
+    ("md", """
+The budget is one for the whole kernel and the whole output folder: every runner, thread, process and
+plain `SoraClient` script reserves in the same ledger, so a script is refused like the Studio.
+"""),
+    ("code", """
+from sora_widgets import SoraClient
+
+with SoraClient(settings=priced.settings) as script:
+    try:
+        script.create(prompt="a script's clip", seconds="4", size="1280x720")
+    except BudgetExceededError as exc:
+        print(exc)
 """),
     ("md", "`%sora cost` reports spend by day, backend and model (the default runner's ledger):"),
     ("code", "# NBVAL_IGNORE_OUTPUT\n%sora cost"),

@@ -3,23 +3,34 @@
 The intent of a job (with its idempotency key) is written *before* the create request is sent;
 then its id, every status change, its files with sha256, costs, timings and lineage. Resume reads
 it back. A short-lived connection per operation keeps it safe across threads and processes.
+
+Money: a job's row *is* its budget reservation. `reserve` inserts the rows of a submit inside one
+`BEGIN IMMEDIATE` transaction after reading what is already committed (see `committed`), so two
+processes on one folder can never both pass the same budget; a row's final status settles it.
+Which rows count, and why a dead process's reservation stops counting, is explained in `_held`.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .state import JobState
+from .state import NEEDS_CHOICE, JobState
 
 LEDGER_NAME = "ledger.sqlite"
 RESUMABLE = ("submitting", "queued", "in_progress", "downloading", "interrupted")
+#: statuses whose money is released: the server made nothing we pay for (or we never sent it)
+RELEASED = ("failed", "cancelled", "expired", "unknown")
+#: how long a reservation without a server id outlives its dead owner (see `_held`)
+RESERVATION_HOLD = 3600.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -75,6 +86,28 @@ CREATE TABLE IF NOT EXISTS signals (
 """
 
 
+#: money and resume columns (issue 14), added to older ledgers by `_migrate`
+_MONEY_COLUMNS = {
+    "owner_pid": "INTEGER",   # the process that reserved the money (with host and start time: pids are reused)
+    "owner_host": "TEXT",
+    "owner_start": "TEXT",
+    "session": "TEXT",        # the reserving process's session token (the per-kernel budget)
+    "candidates": "TEXT",     # JSON list of server ids a resume could not choose between
+}
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Add the money columns to a ledger written by an older version (idempotent)."""
+    have = {r[1] for r in conn.execute("PRAGMA table_info(jobs)")}
+    for name, kind in _MONEY_COLUMNS.items():
+        if name not in have:
+            try:
+                conn.execute(f"ALTER TABLE jobs ADD COLUMN {name} {kind}")
+            except sqlite3.OperationalError as exc:  # another process added it a moment ago
+                if "duplicate column" not in str(exc):
+                    raise
+
+
 class Ledger:
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
@@ -88,19 +121,42 @@ class Ledger:
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
-            if not self._ready:
-                self.folder.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn = self._open()
             try:
-                conn.row_factory = sqlite3.Row
-                if not self._ready:
-                    conn.execute("PRAGMA journal_mode=WAL")
-                    conn.executescript(_SCHEMA)
-                    self._ready = True
                 conn.execute("PRAGMA synchronous=NORMAL")
                 yield conn
             finally:
                 conn.close()
+
+    def _open(self) -> sqlite3.Connection:
+        """A connection; the first one creates the folder and the schema. An unwritable folder is
+        one clear line, not a bare sqlite3 error."""
+        for attempt in range(300):
+            conn: sqlite3.Connection | None = None
+            try:
+                if not self._ready:
+                    self.folder.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+                conn.row_factory = sqlite3.Row
+                if not self._ready:
+                    conn.execute("PRAGMA journal_mode=WAL")
+                    conn.executescript(_SCHEMA)
+                    _migrate(conn)
+                    self._ready = True
+                return conn
+            except (OSError, sqlite3.Error) as exc:
+                if conn is not None:
+                    conn.close()
+                # another process holds the file while it creates the schema or switches to WAL (that
+                # switch does not wait on the busy timeout): wait for it, up to half a minute
+                if ("locked" in str(exc) or "busy" in str(exc)) and attempt < 299:
+                    time.sleep(0.1)
+                    continue
+                from ..errors import ConfigurationError
+
+                raise ConfigurationError(f"cannot open the job ledger {self.path}: {exc}",
+                                         hint="set SORA_OUTPUT_DIR to a folder you can write") from None
+        raise AssertionError("unreachable")
 
     # -- writes -----------------------------------------------------------------------------
     def record(self, state: JobState, *, base_url: str | None = None, group_id: str | None = None) -> None:
@@ -119,6 +175,82 @@ class Ledger:
                 db.execute(f"UPDATE jobs SET {sets} WHERE key=?", (*row.values(), state.key))
             if prev is None or prev["status"] != state.status or prev["progress"] != state.progress:
                 db.execute("INSERT INTO events VALUES (?, ?, ?, ?)", (state.key, now, state.status, state.progress))
+
+    def reserve(
+        self, states: Sequence[JobState], *, session: str, check: Callable[[float, float], None],
+        base_url: str | None = None, group_id: str | None = None,
+    ) -> None:
+        """Write the rows of `states` as reservations, atomically with the budget check.
+
+        One `BEGIN IMMEDIATE` transaction: read what this folder has committed and what `session`
+        has committed here, call `check(folder_committed, session_committed)` (it raises to refuse,
+        and then nothing is written), insert the rows. SQLite lets one writer in at a time, so
+        two processes (or threads) reserving together are serialised: the second sees the first.
+        """
+        pid, host, start = owner_identity()
+        now = time.time()
+        with self._db() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                check(_committed(db, now), _committed(db, now, session=session))
+                for state in states:
+                    row = {**_row(state, now), "base_url": base_url, "group_id": group_id, "owner_pid": pid,
+                           "owner_host": host, "owner_start": start, "session": session}
+                    db.execute(f"INSERT INTO jobs ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+                               tuple(row.values()))
+                    db.execute("INSERT INTO events VALUES (?, ?, ?, ?)", (state.key, now, state.status, state.progress))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def committed(self, *, session: str | None = None) -> float:
+        """USD spent or in flight in this folder (only `session`'s rows when given); see `_held`."""
+        with self._db() as db:
+            return _committed(db, time.time(), session=session)
+
+    def note(self, video_id: str, **changes: Any) -> None:
+        """Update the row of a server id, if the ledger has one (the plain client's poll/download)."""
+        if not changes:
+            return
+        sets = ", ".join(f"{k}=?" for k in changes)
+        with self._db() as db:
+            db.execute(f"UPDATE jobs SET {sets}, updated_at=? WHERE video_id=?",
+                       (*changes.values(), time.time(), video_id))
+
+    def claimed(self, *, besides: str) -> set[str]:
+        """Server ids already attached to some row other than `besides` (a resume must skip them)."""
+        with self._db() as db:
+            rows = db.execute("SELECT video_id FROM jobs WHERE video_id IS NOT NULL AND key != ?", (besides,))
+            return {str(r[0]) for r in rows}
+
+    def adopt(self, key: str) -> None:
+        """This process takes over the job (a resume): it is the one whose liveness counts now.
+        The session the money was reserved in does not change."""
+        pid, host, start = owner_identity()
+        with self._db() as db:
+            db.execute("UPDATE jobs SET owner_pid=?, owner_host=?, owner_start=?, updated_at=? WHERE key=?",
+                       (pid, host, start, time.time(), key))
+
+    def claim(self, key: str, video_id: str) -> bool:
+        """Attach `video_id` to the row `key` unless another row holds it (atomic across processes)."""
+        with self._db() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                taken = db.execute("SELECT 1 FROM jobs WHERE video_id=? AND key!=?", (video_id, key)).fetchone()
+                if taken is None:
+                    db.execute("UPDATE jobs SET video_id=?, candidates=NULL, updated_at=? WHERE key=?",
+                               (video_id, time.time(), key))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return taken is None
+
+    def set_candidates(self, key: str, candidates: Sequence[str]) -> None:
+        with self._db() as db:
+            db.execute("UPDATE jobs SET candidates=?, updated_at=? WHERE key=?",
+                       (json.dumps(list(candidates)), time.time(), key))
 
     def save_group(self, group_id: str, kind: str, data: dict[str, Any], path: str | None = None) -> None:
         with self._db() as db:
@@ -228,7 +360,7 @@ def _row(state: JobState, now: float) -> dict[str, Any]:
         "label": state.label,
         "model": state.request.model,
         "prompt": state.request.prompt,
-        "request": json.dumps(state.request.summary()),
+        "request": json.dumps(state.request.summary(), default=_jsonable),
         "video_id": state.video_id,
         "status": state.status,
         "progress": state.progress,
@@ -247,10 +379,91 @@ def _row(state: JobState, now: float) -> dict[str, Any]:
     }
 
 
+def _jsonable(value: Any) -> Any:
+    """What a request's backend extras (image bytes, paths) look like in the ledger."""
+    if isinstance(value, (bytes, bytearray)):
+        return f"<{len(value)} bytes>"
+    return str(value)
+
+
 def _decode(row: sqlite3.Row) -> dict[str, Any]:
     out = dict(row)
     out["request"] = json.loads(out["request"])
+    out["candidates"] = json.loads(out["candidates"]) if out.get("candidates") else []
     return out
+
+
+def _committed(db: sqlite3.Connection, now: float, *, session: str | None = None) -> float:
+    """The money of every row that counts (see `_held`), optionally of one session only."""
+    released = ", ".join(f"'{s}'" for s in RELEASED)
+    where = f"status NOT IN ({released})" + (" AND session=?" if session is not None else "")
+    args: tuple[Any, ...] = (session,) if session is not None else ()
+    sure = db.execute(
+        "SELECT COALESCE(SUM(COALESCE(actual_cost, estimated_cost)), 0) FROM jobs WHERE " + where
+        + f" AND (status='completed' OR video_id IS NOT NULL OR status='{NEEDS_CHOICE}')", args).fetchone()[0]
+    held = db.execute(
+        "SELECT estimated_cost, owner_pid, owner_host, owner_start, updated_at, status FROM jobs WHERE " + where
+        + f" AND status!='completed' AND video_id IS NULL AND status!='{NEEDS_CHOICE}'", args).fetchall()
+    return float(sure) + sum(float(r[0]) for r in held if _held(r[1], r[2], r[3], r[4], now, r[5]))
+
+
+def _held(pid: int | None, host: str | None, start: str | None, updated_at: float, now: float,
+          status: str = "submitting") -> bool:
+    """Does a reservation without a server id still count?
+
+    Which rows count: completed jobs count their cost; failed, cancelled, expired and unknown
+    jobs count nothing (no video was made, or we never sent it); a job the server knows (it has a
+    video id) counts until it ends, whoever owns it and however old it is, because that money is
+    being spent. A reservation *without* a video id (intent written, create not answered) counts
+    while the process that made it lives: it may be sending right now. When that process is dead,
+    a `pending` row (queued, never sent) is released at once; a `submitting` or `interrupted` one
+    still counts for `RESERVATION_HOLD` seconds after its last update, because its create may
+    have reached the server: long enough to restart a kernel and resume (which resolves it to a
+    video id or to unknown), short enough that a crash does not lock the folder's budget for good.
+    """
+    if owner_alive(pid, host, start):
+        return True
+    if status == "pending":  # queued in its dead process, never sent: nothing can have been made
+        return False
+    return now - float(updated_at) < RESERVATION_HOLD
+
+
+def owner_identity() -> tuple[int, str, str]:
+    """(pid, host, start time) of this process: a pid alone can be reused by a new process."""
+    pid = os.getpid()
+    return pid, socket.gethostname(), _start_time(pid)
+
+
+def owner_alive(pid: int | None, host: str | None, start: str | None) -> bool:
+    """True when the reserving process is provably still running (same host, same pid and start)."""
+    if pid is None or host != socket.gethostname():
+        return False  # cannot tell for another machine: the hold window decides
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # someone else's live process
+    except OSError:
+        return False
+    fields = _stat(pid)
+    if fields and fields[0] in ("Z", "X"):  # killed, not yet reaped by its parent
+        return False
+    return not start or not fields or (len(fields) > 19 and fields[19] == start)
+
+
+def _stat(pid: int) -> list[str]:
+    """Fields of /proc/PID/stat after the command name (Linux; empty elsewhere)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return []
+    return stat.rsplit(")", 1)[-1].split()
+
+
+def _start_time(pid: int) -> str:
+    fields = _stat(pid)
+    return fields[19] if len(fields) > 19 else ""
 
 
 def _file_ok(row: dict[str, Any]) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import threading
 import time
 import weakref
@@ -27,12 +28,27 @@ from ..config import Settings
 from ..errors import GenerationFailedError, InvalidRequestError, PollInterrupted, SoraError
 from ..models import Video, VideoRequest
 from .budget import Budget
-from .ledger import Ledger
+from .ledger import Ledger, owner_alive
 from .policy import follow_up_request
 from .quality import QualityChecks, checks_for
-from .state import DOWNLOADING, INTERRUPTED, SUBMITTING, UNKNOWN, Job, JobState, Listener
+from .recover import Ambiguous, NotFound, candidates_for, recent, remove_stale_parts
+from .state import (
+    DOWNLOADING,
+    INTERRUPTED,
+    NEEDS_CHOICE,
+    SUBMITTING,
+    UNKNOWN,
+    Job,
+    JobState,
+    Listener,
+    live_status,
+)
 
 OPS = ("create", "remix", "edit", "extend")
+#: every job a runner of this process is working on, by key: a resume (by any runner) leaves them be
+_LIVE: weakref.WeakValueDictionary[str, Job] = weakref.WeakValueDictionary()
+#: statuses in which a job belongs to the process working on it (an `interrupted` one is anyone's)
+_WORKING = ("pending", "submitting", "queued", "in_progress", "downloading")
 
 
 class JobRunner:
@@ -47,7 +63,8 @@ class JobRunner:
         sync_transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.settings = settings or Settings()
-        self.ledger: Ledger | None = Ledger(self.settings.output_dir) if ledger is True else (ledger or None)
+        # always a ledger: it holds the budget reservations (a runner without one could overspend)
+        self.ledger: Ledger = ledger if isinstance(ledger, Ledger) else Ledger(self.settings.output_dir)
         self.budget = Budget(
             self.ledger, session_limit=self.settings.budget_session, total_limit=self.settings.budget_total
         )
@@ -147,15 +164,15 @@ class JobRunner:
         prepared = [self.prepare(r) for r in requests]
         if op != "create":
             self._check_feature(op, parent_id, prepared[0][0].model if prepared else None)
-        total = sum(cost for _, cost in prepared)
-        self.budget.reserve(total, "this batch" if len(prepared) > 1 else "this generation")
+        states = [JobState(request=req, backend=self.backend, op=op, parent_id=parent_id, estimated_cost=cost,
+                           label=labels[i] if labels and i < len(labels) else "")
+                  for i, (req, cost) in enumerate(prepared)]
+        # the rows are the reservation: written with the budget check in one ledger transaction
+        self.budget.reserve(states, "this batch" if len(states) > 1 else "this generation",
+                            base_url=self.settings.base_url, group_id=group_id)
         jobs = []
-        for i, (req, cost) in enumerate(prepared):
-            label = labels[i] if labels and i < len(labels) else ""
-            state = JobState(request=req, backend=self.backend, op=op, parent_id=parent_id, label=label,
-                             estimated_cost=cost)
+        for state in states:
             job = Job(state)
-            self._record(state, group_id=group_id)
             self.jobs.append(job)
             self._start(job, self._execute(job), background=background)
             jobs.append(job)
@@ -202,6 +219,7 @@ class JobRunner:
 
     # -- scheduling -------------------------------------------------------------------------
     def _start(self, job: Job, coro: Any, *, background: bool) -> None:
+        _LIVE[job.key] = job
         loop = None if background else _running_loop()
         if loop is not None:
             job.attach(loop.create_task(coro), loop)
@@ -248,10 +266,8 @@ class JobRunner:
             await asyncio.sleep(start - now)
 
     # -- executing --------------------------------------------------------------------------
-    def _record(self, state: JobState, group_id: str | None = None) -> None:
-        if self.ledger is not None:
-            base = self.settings.base_url
-            self.ledger.record(state, base_url=base, group_id=group_id)
+    def _record(self, state: JobState) -> None:
+        self.ledger.record(state)
 
     def _update(self, job: Job, **changes: Any) -> JobState:
         state = job.state.evolve(**changes)
@@ -263,7 +279,7 @@ class JobRunner:
     def _on_video(self, job: Job, video: Video) -> None:
         if job.state.status in (video.status, DOWNLOADING) and job.state.progress == video.progress:
             return
-        self._update(job, video=video, video_id=video.id, status=_live(video), progress=video.progress)
+        self._update(job, video=video, video_id=video.id, status=live_status(video), progress=video.progress)
 
     async def _execute(self, job: Job, *, attach: bool = False) -> JobState:
         client = self._client()
@@ -290,60 +306,73 @@ class JobRunner:
         await self._rate_gate()
         st = self._update(job, status=SUBMITTING, submitted_at=time.time())
         req, key = st.request, st.idempotency_key
+        # the job's ledger row is its reservation: the client sends without reserving again
         if st.op == "create":
-            video = await client.create(req, idempotency_key=key)
+            video = await client.create(req, idempotency_key=key, reservation=st)
         elif st.op == "remix":
-            video = await client.remix(st.parent_id or "", req.prompt, idempotency_key=key)
+            video = await client.remix(st.parent_id or "", req.prompt, idempotency_key=key, reservation=st)
         elif st.op == "edit":
-            video = await client.edit(st.parent_id or "", req.prompt, idempotency_key=key)
+            video = await client.edit(st.parent_id or "", req.prompt, idempotency_key=key, reservation=st)
         else:
-            video = await client.extend(st.parent_id or "", req.prompt, req.seconds, idempotency_key=key)
-        self._update(job, video=video, video_id=video.id, status=_live(video), progress=video.progress)
+            video = await client.extend(st.parent_id or "", req.prompt, req.seconds, idempotency_key=key,
+                                        reservation=st)
+        self._update(job, video=video, video_id=video.id, status=live_status(video), progress=video.progress)
         return video
 
     async def _attach(self, client: AsyncSoraClient, job: Job) -> Video:
-        """Resume: find the job on the server; never blindly create it again."""
+        """Resume: find the job on the server; never blindly create it again, never guess.
+
+        1. It has an id: ask for it.
+        2. The backend de-duplicates by Idempotency-Key: replay the same key. The server answers
+           with the job it made for that key (or makes it now if the first create never arrived).
+        3. Else look for it: the server's jobs that match the full request fingerprint in the time
+           window and that no other ledger row has claimed (`recover.candidates_for`). Exactly one:
+           claim it (atomically: two resumes cannot take the same video). None: unknown. Several:
+           `needs_choice`, with the candidates listed for the user.
+        """
         st = job.state
         if st.video_id:
             return await client.retrieve(st.video_id)
-        found = await self._lookup(client, st)
-        if found is not None:
-            self._update(job, video=found, video_id=found.id, status=_live(found))
-            return found
         if client.backend.honours_idempotency:
-            # The server de-duplicates by key: this returns the original job if it exists.
             return await self._create(client, job)
-        raise _Unknown()
-
-    async def _lookup(self, client: AsyncSoraClient, st: JobState) -> Video | None:
-        try:
-            async for video in client.list(limit=100, order="desc"):
-                if video.prompt == st.request.prompt and (video.created_at or 0) >= st.created_at - 120:
-                    return video
-                if (video.created_at or 0) < st.created_at - 120:
-                    break
-        except SoraError:
-            return None
-        return None
+        window = self.settings.timeout * (self.settings.max_retries + 1) + 120.0
+        videos = [v async for v in recent(client, st.created_at - 120.0)]
+        found = candidates_for(st, videos, self.ledger.claimed(besides=st.key), window=window)
+        if not found:
+            raise NotFound()
+        if len(found) > 1 or not self.ledger.claim(st.key, found[0].id):
+            raise Ambiguous([v.id for v in found])
+        self._update(job, video=found[0], video_id=found[0].id, status=live_status(found[0]))
+        return found[0]
 
     async def _download(self, client: AsyncSoraClient, job: Job, video: Video) -> JobState:
         self._update(job, status=DOWNLOADING, video=video, progress=100)
+        remove_stale_parts(client.target_path(video.id, None, "video"))
         sink, thumb = await client.fetch(video.id)
         state = self._finish(job, status="completed", video=video, path=sink.target, thumbnail=thumb,
                              sha256=sink.sha256, actual_cost=video.cost)
         if state.ok:  # quality signals on a background thread: cards and %sora list find them stored
-            self.quality.check(state)
+            try:
+                self.quality.check(state)
+            except Exception:  # e.g. the interpreter is exiting: a paid, verified video stays completed
+                import logging
+
+                logging.getLogger("sora_widgets").debug("quality check not started", exc_info=True)
         return state
 
     def _finish(self, job: Job, **changes: Any) -> JobState:
-        state = self._update(job, finished_at=time.time(), **changes)
-        self.budget.settle(state.estimated_cost, state.actual_cost, completed=state.status == "completed")
-        return state
+        # the final status written to the ledger settles the job's money (see ledger._held)
+        if job.state.status == "completed" and job.state.path is not None:
+            return job.state  # a downloaded, verified video is never re-labelled by a later error
+        return self._update(job, finished_at=time.time(), **changes)
 
     def _lost_contact(self, job: Job, exc: SoraError) -> JobState:
         """An API error. Before the server knew the job it is final; after, the job is resumable."""
-        if isinstance(exc, _Unknown):
+        if isinstance(exc, NotFound):
             return self._finish(job, status=UNKNOWN, error=str(exc))
+        if isinstance(exc, Ambiguous):
+            self.ledger.set_candidates(job.key, exc.candidates)
+            return self._finish(job, status=NEEDS_CHOICE, candidates=tuple(exc.candidates), error=str(exc))
         status_code = getattr(exc, "status_code", 0)
         if job.state.video_id is None and (400 <= status_code < 500 or job.state.status != SUBMITTING):
             return self._finish(job, status="failed", error=str(exc))
@@ -353,19 +382,22 @@ class JobRunner:
         return self._finish(job, status=INTERRUPTED, error=f"{exc} — {resume}")
 
     # -- resuming ---------------------------------------------------------------------------
-    def resume(self, keys: Iterable[str] | None = None, *, background: bool = False) -> list[Job]:
+    def resume(self, keys: Iterable[str] | None = None, *, background: bool = False,
+               include_choices: bool = False) -> list[Job]:
         """Re-attach every unfinished job of this backend recorded in the ledger (or only those
-        whose key or video id is in `keys`)."""
-        if self.ledger is None:
-            return []
+        whose key or video id is in `keys`). Jobs waiting for the user's choice stay waiting."""
         running = {j.key for j in self.jobs if not j.done}
         wanted = set(keys) if keys is not None else None
         jobs = []
-        for row in self.ledger.unfinished():
-            if row["backend"] != self.backend or row["key"] in running:
+        rows = self.ledger.unfinished()
+        if include_choices:
+            rows += self.ledger.rows(status=(NEEDS_CHOICE,))
+        for row in rows:
+            if row["backend"] != self.backend or row["key"] in running or not _free(row):
                 continue
             if wanted is not None and row["key"] not in wanted and row["video_id"] not in wanted:
                 continue
+            self.ledger.adopt(row["key"])  # ours now: another kernel's resume will leave it be
             job = Job(_state_from_row(row))
             self.jobs[:] = [j for j in self.jobs if j.key != job.key]  # replaces its old entry: never listed twice
             self.jobs.append(job)
@@ -376,20 +408,44 @@ class JobRunner:
     def resume_blocking(self, on_update: Callable[[JobState], Any] | None = None) -> list[JobState]:
         return [self.wait(job, on_update=on_update) for job in self.resume(background=True)]
 
+    def waiting_for_choice(self) -> list[Job]:
+        """Handles on this backend's jobs that wait for the user's choice between server jobs
+        (nothing runs: `choose` settles one). The Studio shows them as cards with the candidates."""
+        known = {j.key for j in self.jobs}
+        out = []
+        for row in self.ledger.rows(status=(NEEDS_CHOICE,)):
+            if row["backend"] != self.backend or row["key"] in known:
+                continue
+            state = _state_from_row(row).evolve(status=NEEDS_CHOICE, error=row["error"])
+            job = Job(state)
+            job.publish(state)
+            self.jobs.append(job)
+            out.append(job)
+        return out
 
-class _Unknown(SoraError):
-    def __init__(self) -> None:
-        super().__init__(
-            "could not find this job on the server, and it was not created again (that could bill twice)",
-            hint="submit it again if you still want it",
-        )
+    def choose(self, key: str, video_id: str, *, background: bool = False) -> Job:
+        """Settle a `needs_choice` job: attach the server job `video_id` (one of its candidates, or
+        any id no other row holds) and finish it like a resume."""
+        row = self.ledger.get(key)
+        if row is None or row["key"] != key:
+            raise InvalidRequestError(f"no job {key!r} in the ledger", hint="%sora status lists the jobs")
+        if row["video_id"]:
+            raise InvalidRequestError(f"job {key} is already attached to {row['video_id']}")
+        if not self.ledger.claim(key, video_id):
+            raise InvalidRequestError(f"{video_id} already belongs to another job in the ledger",
+                                      hint=f"pick one of: {', '.join(row['candidates']) or 'none'}")
+        return self.resume([key], background=background, include_choices=True)[0]
 
 
-def _live(video: Video) -> str:
-    """The status to show while the job is still ours to finish: a server-side "completed" only
-    becomes final once the file is downloaded and verified (a replayed create or a resume lookup
-    can return a job that is already done)."""
-    return "in_progress" if video.done else video.status
+def _free(row: dict[str, Any]) -> bool:
+    """May a resume take this row? Not while a runner of this process works on it, nor while the
+    live process that owns it is still working on it (two kernels on one folder)."""
+    live = _LIVE.get(row["key"])
+    if live is not None and not live.done and (live.loop is None or live.loop.is_running()):
+        return False  # being worked on here (a job whose loop has stopped is as dead as its kernel)
+    if row["status"] not in _WORKING or row.get("owner_pid") in (None, os.getpid()):
+        return True
+    return not owner_alive(row.get("owner_pid"), row.get("owner_host"), row.get("owner_start"))
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
@@ -416,4 +472,5 @@ def _state_from_row(row: dict[str, Any]) -> JobState:
         video_id=row["video_id"],
         estimated_cost=row["estimated_cost"], actual_cost=row["actual_cost"],
         idempotency_key=row["idempotency_key"], created_at=row["created_at"], submitted_at=row["submitted_at"],
+        candidates=tuple(row.get("candidates") or ()),
     )

@@ -23,8 +23,10 @@ from ..results import GenerationResult
 #: local statuses around the server's ones
 PENDING, SUBMITTING, DOWNLOADING = "pending", "submitting", "downloading"
 INTERRUPTED, UNKNOWN = "interrupted", "unknown"
-#: a job will not change any more: the server's final statuses plus our own two
-FINAL = frozenset({*TERMINAL_STATUSES, INTERRUPTED, UNKNOWN})
+#: a resume found several server jobs that could be this one and will not guess: the user picks
+NEEDS_CHOICE = "needs_choice"
+#: a job will not change any more: the server's final statuses plus our own three
+FINAL = frozenset({*TERMINAL_STATUSES, INTERRUPTED, UNKNOWN, NEEDS_CHOICE})
 Listener = Callable[["JobState"], Any]
 
 
@@ -55,6 +57,8 @@ class JobState:
     created_at: float = field(default_factory=time.time)
     submitted_at: float | None = None
     finished_at: float | None = None
+    #: server ids a resume could not choose between (status `needs_choice`)
+    candidates: tuple[str, ...] = ()
 
     def evolve(self, **changes: Any) -> JobState:
         return dataclasses.replace(self, **changes)
@@ -184,6 +188,13 @@ class Job:
 
     def result(self) -> GenerationResult:
         return self.state.result()
+
+
+def live_status(video: Video) -> str:
+    """The status to show while the job is still ours to finish: a server-side "completed" only
+    becomes final once the file is downloaded and verified (a replayed create or a resume lookup
+    can return a job that is already done)."""
+    return "in_progress" if video.done else video.status
 
 
 def _safe_call(listener: Listener, state: JobState) -> None:

@@ -40,7 +40,6 @@ class SoraMagics(Magics):
         super().__init__(shell=shell, **kwargs)
         #: tests inject a runner (e.g. one over httpx.MockTransport); else the shared default runner
         self.runner: JobRunner | None = None
-        self._backend_runners: dict[tuple[str, int], JobRunner] = {}
 
     # -- runners ---------------------------------------------------------------------------
     def default_runner(self) -> JobRunner:
@@ -51,16 +50,16 @@ class SoraMagics(Magics):
         return default_runner()
 
     def runner_for(self, backend: str | None) -> JobRunner:
-        """The default runner, or (for `--backend`) one on another backend with the same defaults."""
-        base = self.default_runner()
-        if backend is None or backend == base.backend:
-            return base
-        key = (backend, id(base))
-        if key not in self._backend_runners:
-            from ..jobs import JobRunner
+        """The default runner, or (for `--backend`) one on another backend with the same settings
+        (budgets, defaults, folder): `jobs.runner_for` builds it."""
+        from .. import jobs
+        from ..errors import ConfigurationError
+        from .settings import unknown_backend
 
-            self._backend_runners[key] = JobRunner(settings_for_backend(base, backend))
-        return self._backend_runners[key]
+        try:
+            return jobs.runner_for(backend, base=self.default_runner())
+        except ConfigurationError:
+            raise unknown_backend(str(backend)) from None
 
     @property
     def in_kernel(self) -> bool:
@@ -98,20 +97,15 @@ def _interrupted_early() -> BaseException:
 
 
 def settings_for_backend(base: JobRunner, backend: str) -> Any:
-    """The base runner's defaults on another backend: its URL, dialect and key do not carry over."""
-    from ..backends import backend_for
-    from ..config import Settings
+    """The base runner's settings on another backend (see `jobs.settings_for`)."""
     from ..errors import ConfigurationError
+    from ..jobs.shared import settings_for
     from .settings import unknown_backend
 
-    data = base.settings.model_dump()
-    data.update(backend=backend, base_url=None, dialect=None, api_key=None, key_env=None)
-    settings = Settings(**data)
     try:
-        backend_for(settings)
+        return settings_for(backend, base.settings)
     except ConfigurationError:
         raise unknown_backend(backend) from None
-    return settings
 
 
 def keep_empty_body(lines: list[str]) -> list[str]:

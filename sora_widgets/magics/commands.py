@@ -51,13 +51,19 @@ class Commands:
         ident = _one_arg(rest, "status", optional=True)
         if ident is None:
             jobs = session_jobs(self.runner.jobs)
+            choices = self._choices()
             if not jobs:
+                if choices is not None:
+                    return choices
                 unfinished = self._ledger_rows(unfinished=True)
                 note = f"{len(unfinished)} unfinished in the ledger: %sora resume" if unfinished else ""
                 return Text("no jobs in this session yet" + (f" ({note})" if note else ""))
             rows = [_job_row(j) for j in jobs[-20:]]
-            return Table(f"jobs of this session ({len(jobs)})", ["id", "status", "%", "model", "elapsed", "cost"],
-                         rows)
+            table = Table(f"jobs of this session ({len(jobs)})", ["id", "status", "%", "model", "elapsed", "cost"],
+                          rows)
+            if choices is not None:
+                print(choices.text())
+            return table
         job = self._session_job(ident)
         if job is not None:
             return Text(job.state.line(), data=job)
@@ -133,12 +139,28 @@ class Commands:
         return GenerationResult(request=request, video=video, path=path, thumbnail=thumb, backend=runner.backend,
                                 cost=_cost(row) if row else (video.cost or 0.0))
 
+    def _choices(self) -> Table | None:
+        """Jobs a resume could not match to one server job without guessing, with their candidates."""
+        rows = self.runner.ledger.rows(status=("needs_choice",))
+        if not rows:
+            return None
+        table = [[r["key"], _short(r.get("prompt") or ""), ", ".join(r["candidates"])] for r in rows]
+        return Table(f"{len(rows)} job(s) wait for your choice: several server jobs match each",
+                     ["job", "prompt", "candidates"], table,
+                     "pick one with %sora resume JOB VIDEO_ID (%sora status VIDEO_ID shows a candidate)")
+
     def cmd_resume(self, rest: str) -> Any:
-        _no_args(rest, "resume")
         from .cell import result_of, wait
 
         runner = self.runner
-        jobs = runner.resume(background=True)
+        words = split(rest)
+        if len(words) == 2:  # settle a job that waits for the user's choice
+            jobs = [runner.choose(words[0], words[1], background=True)]
+        elif words:
+            raise MagicUsageError(f"unexpected {rest.strip()!r} after %sora resume",
+                                  hint="%sora resume, or %sora resume JOB VIDEO_ID to pick a candidate")
+        else:
+            jobs = runner.resume(background=True)
         if not jobs:
             pending = [r for r in self._ledger_rows(unfinished=True) if r["backend"] != runner.backend]
             note = f" ({len(pending)} belong to other backends)" if pending else ""
@@ -204,7 +226,7 @@ class Commands:
         budget = runner.budget
         limits = [f"session ${budget.session_spent:.2f}" + (f" of ${budget.session_limit:.2f}"
                                                             if budget.session_limit is not None else ""),
-                  f"total ${runner.ledger.spend() if runner.ledger else 0.0:.2f}"
+                  f"total ${budget.total_committed:.2f} spent or in flight"
                   + (f" of ${budget.total_limit:.2f}" if budget.total_limit is not None else "")]
         note = "budgets: " + "; ".join(limits) + " (set with %sora config budget_session=5 budget_total=50)"
         return Table("spend (completed jobs)", ["by", "key", "USD"], rows or [["total", "-", "$0.00"]], note)

@@ -275,7 +275,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "check": ("%sora check [ID ...|--last N]", "quality signals of finished videos: frozen, black, flicker, "
               "duration, size, fps, audio, unplayable, duplicate"),
     "download": ("%sora download ID [-o PATH]", "download a finished video (and its poster)"),
-    "resume": ("%sora resume", "re-attach to unfinished jobs (after an interrupt or a restart) and wait"),
+    "resume": ("%sora resume [JOB VIDEO_ID]", "re-attach to unfinished jobs (after an interrupt or a restart) "
+               "and wait; with JOB VIDEO_ID, attach a job that waits for your choice"),
     "cancel": ("%sora cancel ID", "stop a running job of this session"),
     "gallery": ("%sora gallery", "the gallery widget of finished videos"),
     "studio": ("%sora studio", "the studio widget (composer, parameters, jobs, player)"),

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 #: fault modes, in the order a request's random draw is matched against them
-FAULT_MODES = ("429", "500", "503", "slow", "drop")
+FAULT_MODES = ("429", "500", "503", "slow", "drop", "late", "cut")
 #: groups of API operations a fault mode may strike (see `operation_of` in faults.py)
 FAULT_OPERATIONS = ("create", "read", "content", "delete")
 DEFAULT_MAX_BODY = 50 * 1024 * 1024
@@ -28,8 +28,11 @@ def _frozen(mapping: Mapping[str, object] | None) -> Mapping[str, object]:
 class FaultConfig:
     """Which faults the server injects into `/v1` API requests, and how often. Off by default.
 
-    - `rates`: mode -> probability per request (modes: 429, 500, 503, slow, drop); the rates are
-      exclusive slices of one random draw, so they must add up to at most 1.
+    - `rates`: mode -> probability per request (modes: 429, 500, 503, slow, drop, late, cut); the
+      rates are exclusive slices of one random draw, so they must add up to at most 1. `late` holds
+      the answer back `slow_seconds` *after* the handler ran (on a create: the job exists while the
+      client's read times out); `cut` sends half of a response body, then drops the connection
+      (a download cut mid-way).
     - `operations`: mode -> the operation groups it may strike (`create`, `read`, `content`,
       `delete`); a mode not listed strikes all of them, an empty set exempts everything.
     - `seed`: makes the sequence of faults reproducible (None = random).
@@ -82,7 +85,7 @@ class FaultConfig:
     def parse(cls, spec: str | None) -> FaultConfig:
         """Read `"429=0.1,drop=0.05@create+read,seed=7,slow_s=0.5"`; '' or None means no faults.
 
-        Keys: a mode (`429`, `500`, `503`, `slow`, `drop`) = rate, optionally `@op+op` (or `@all`,
+        Keys: a mode (`429`, `500`, `503`, `slow`, `drop`, `late`, `cut`) = rate, optionally `@op+op` (or `@all`,
         `@none`); `seed`, `after_create`, `slow_s`, `retry_after`.
         """
         rates: dict[str, float] = {}

@@ -107,13 +107,18 @@ class Gate:
             await send_json(send_with_id, 413, too_large(limit), [(b"connection", b"close")])
             return None
         after = fault if fault is not None and fault.after else None
+        mode = fault.mode if fault is not None else None
+        out = _swallow if after else Late(send_with_id) if mode == "late" else Cut(send_with_id, send) \
+            if mode == "cut" else send_with_id
         try:
-            await self.app(scope, self._limited(receive, limit), _swallow if after else send_with_id)
+            await self.app(scope, self._limited(receive, limit), out)
         except Exception:
             await self._unexpected(scope, request_id, sent, send_with_id)
             return None
         if after is not None:
             await self._strike(after, send, send_with_id)
+        if isinstance(out, Late):
+            await out.release(self.config.faults.slow_seconds)
         return None
 
     def _tagging(self, send: Any, request_id: str, sent: dict[str, bool]) -> Any:
@@ -136,6 +141,8 @@ class Gate:
         log.debug("injected fault %s%s", fault.mode, " (after the handler)" if fault.after else "")
         if fault.mode == "slow":
             await asyncio.sleep(self.config.faults.slow_seconds)
+            return True
+        if fault.mode in ("late", "cut"):  # they strike the answer, once the handler has run
             return True
         if fault.after:
             return True
@@ -202,6 +209,54 @@ def _drain_budget(limit: int) -> int:
     """How much of an oversized body we read and discard before answering 413: enough for
     clients that upload a little too much to see the answer, bounded so a flood is cut off."""
     return max(2 * limit, 16 * 1024 * 1024)
+
+
+class Late:
+    """`send` that holds the whole answer back, then sends it (if the client still listens)."""
+
+    def __init__(self, send: Any) -> None:
+        self.send = send
+        self.messages: list[Message] = []
+
+    async def __call__(self, message: Message) -> None:
+        self.messages.append(message)
+
+    async def release(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+        try:
+            for message in self.messages:
+                await self.send(message)
+        except Exception:  # the client gave up waiting and closed the connection: that was the point
+            log.debug("late answer not delivered: the client is gone")
+
+
+class Cut:
+    """`send` that delivers the headers and half of the body, then drops the connection."""
+
+    def __init__(self, send: Any, raw_send: Any) -> None:
+        self.send = send
+        self.raw_send = raw_send
+        self.left: int | None = None
+        self.done = False
+
+    async def __call__(self, message: Message) -> None:
+        if self.done:
+            return
+        if message["type"] == "http.response.start":
+            length = dict(message.get("headers", [])).get(b"content-length")
+            self.left = int(length) // 2 if length and length.isdigit() else None
+            await self.send(message)
+            return
+        body = message.get("body", b"")
+        if self.left is None:
+            self.left = len(body) // 2
+        if len(body) < self.left and message.get("more_body"):
+            self.left -= len(body)
+            await self.send(message)
+            return
+        await self.send({"type": "http.response.body", "body": body[: self.left], "more_body": True})
+        self.done = True
+        await drop_connection(self.raw_send)  # without a transport (not uvicorn) the body just never ends
 
 
 async def _swallow(message: Message) -> None:

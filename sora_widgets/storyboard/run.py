@@ -222,9 +222,8 @@ class Production:
                 raise InvalidRequestError(
                     f"shot {i + 1} continues from shot {i}, which has no video yet",
                     hint="run the whole storyboard first (board.run())")
-        if total > 0:  # a dry reservation: raises BudgetExceededError when over, else releases it
-            self.runner.budget.reserve(total, f"storyboard {self.board.id}")
-            self.runner.budget.settle(total, None, completed=False)
+        # the whole plan must fit before the first shot is sent (each shot then reserves its own)
+        self.runner.budget.check(total, f"storyboard {self.board.id}")
 
     # -- running ------------------------------------------------------------------------------
     def start(self, plan: dict[int, str] | None = None, *, cascade: bool = False) -> RunHandle:

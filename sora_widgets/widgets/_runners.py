@@ -10,13 +10,8 @@ if TYPE_CHECKING:
 
 
 def runner_for(backend: str | None = None, output_dir: Path | None = None) -> JobRunner:
-    """The shared default runner (also used by the magics) when it serves `backend`, else a new
-    runner for `backend` writing to `output_dir` (default: the shared runner's folder)."""
-    from ..config import Settings
-    from ..jobs import JobRunner, default_runner
+    """The shared default runner when it serves `backend`, else one for `backend` with the current
+    settings (budgets and `%sora config` overrides included): `jobs.runner_for` decides."""
+    from ..jobs import runner_for as jobs_runner_for
 
-    shared = default_runner()
-    if (backend is None or backend == shared.backend) and output_dir is None:
-        return shared
-    folder = output_dir if output_dir is not None else shared.settings.output_dir
-    return JobRunner(Settings().with_(backend=backend or shared.backend, output_dir=folder))
+    return jobs_runner_for(backend, output_dir=output_dir)

@@ -52,7 +52,7 @@ span.sora-chip { display: inline-block; height: 24px; line-height: 22px; border-
 .sora-s-in_progress, .sora-s-downloading { background: #e3f2fd; color: #0d47a1; }
 .sora-s-completed { background: #e8f5e9; color: #1b5e20; }
 .sora-s-failed, .sora-s-expired, .sora-s-unknown { background: #ffebee; color: #b71c1c; }
-.sora-s-cancelled, .sora-s-interrupted, .sora-s-deleted { background: #fff8e1; color: #8d6e00; }
+.sora-s-cancelled, .sora-s-interrupted, .sora-s-deleted, .sora-s-needs_choice { background: #fff8e1; color: #8d6e00; }
 .sora-card-title { font-size: 12.5px; font-weight: 600; overflow: hidden; text-overflow: ellipsis;
   white-space: nowrap; max-width: 100%; }
 .sora-card .widget-html, .sora-card .widget-html-content { min-width: 0; max-width: 100%; overflow: hidden; }
@@ -89,11 +89,12 @@ STATUS_LABELS = {
     "expired": "expired",
     "interrupted": "interrupted",
     "unknown": "unknown",
+    "needs_choice": "pick one",
     "deleted": "deleted",
 }
 
 BAR_STYLES = {"completed": "success", "failed": "danger", "expired": "danger", "unknown": "danger",
-              "cancelled": "warning", "interrupted": "warning", "deleted": "warning"}
+              "cancelled": "warning", "interrupted": "warning", "deleted": "warning", "needs_choice": "warning"}
 
 
 _SHEET: w.HTML | None = None

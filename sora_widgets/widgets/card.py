@@ -228,9 +228,31 @@ class JobCard(Snapshotted, w.VBox):
             self._check_signals(state)
             return
         self.body.children = (w.HTML(self._failure_line(state)),)
+        if state.status == "needs_choice" and state.candidates:
+            self.body.children = (*self.body.children, self._choice_buttons(state))
         if state.status not in ("cancelled",):
             self.details.children = (w.HTML(self._failure_details(state)),)
             show(self.details, True)
+
+    def _choice_buttons(self, state: JobState) -> w.Widget:
+        """A resume found several server jobs that match this one: the user picks, nothing is guessed."""
+        from ..errors import SoraError
+
+        def pick(video_id: str) -> None:
+            try:
+                job = self.get_runner().choose(state.key, video_id)
+            except SoraError as exc:
+                note = w.HTML(f'<div class="sora-error">✖ {esc(str(exc))}</div>')
+                self.body.children = (*self.body.children[:2], note)
+                return
+            self.publish_new_jobs([job])
+
+        buttons = []
+        for video_id in state.candidates:
+            b = button(video_id, icon="check", tooltip=f"This job is {video_id}: attach and download it")
+            b.on_click(lambda _, v=video_id: pick(v))
+            buttons.append(b)
+        return w.HBox(buttons, layout=w.Layout(flex_flow="row wrap"))
 
     def _check_signals(self, state: JobState) -> None:
         """Quality badges under the player, once the background check is done (never blocks)."""
@@ -249,6 +271,9 @@ class JobCard(Snapshotted, w.VBox):
             return '<div class="sora-meta">Cancelled — nothing more will be generated for this job.</div>'
         if state.status == "completed":
             return '<div class="sora-error">✖ Finished, but the video file is missing.</div>'
+        if state.status == "needs_choice":
+            return ('<div class="sora-meta">Several jobs on the server match this one; nothing was attached '
+                    'without you. Pick the right one:</div>')
         server = state.video.error.message if state.video is not None and state.video.error is not None else ""
         if state.error_code == "moderation_blocked":
             why = server or "the prompt or reference was flagged"

@@ -156,10 +156,10 @@ class Parameters(w.VBox):
                 return self._capabilities_for(backend)
             if self.runner is not None and self.runner.backend == backend:
                 return self.runner.capabilities
-            from ._runners import runner_for
+            from ..jobs import runner_for
 
             # a runner reads the backend's catalog when it has one (OpenRouter), else its declarations
-            return runner_for(backend).capabilities
+            return runner_for(backend, base=self.runner).capabilities
         except Exception as exc:
             caps = static_capabilities(backend)
             why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -68,6 +68,8 @@ class Studio(Snapshotted, w.VBox):
         self._error_shown = False
         self._reference_from: tuple[JobCard | None, Any] = (None, None)
         self.runner = runner if runner is not None else runner_for(backend)
+        #: no runner given: follow the shared one, so `%sora config` changes apply here too
+        self._shared = runner is None
         self._runners: dict[str, JobRunner] = {self.runner.backend: self.runner}
         self.jobs: list[Job] = []
         self.cards: dict[str, JobCard] = {}
@@ -114,12 +116,14 @@ class Studio(Snapshotted, w.VBox):
         """Pick up what a previous kernel left unfinished in the ledger (paid jobs are never lost)."""
         try:
             jobs = self.runner.resume()
+            waiting = self.runner.waiting_for_choice()
         except SoraError as exc:
             self._say(f"Could not resume earlier jobs: {exc}", error=True)
             return
-        if jobs:
-            self.add_jobs(jobs)
-            self._say(f"Resumed {len(jobs)} unfinished job(s) from an earlier session.")
+        if jobs or waiting:
+            self.add_jobs([*jobs, *waiting])
+            note = f" {len(waiting)} job(s) wait for you to pick their video." if waiting else ""
+            self._say(f"Resumed {len(jobs)} unfinished job(s) from an earlier session.{note}")
 
     def __repr__(self) -> str:
         return f"Studio(backend={self.runner.backend!r}, model={self.parameters.model!r}, jobs={len(self.jobs)})"
@@ -140,8 +144,13 @@ class Studio(Snapshotted, w.VBox):
 
     # -- runners per backend ------------------------------------------------------------------------
     def _runner(self, backend: str) -> JobRunner:
+        """The runner for `backend` with the current settings (`jobs.runner_for` decides)."""
+        from .. import jobs
+
+        if self._shared:
+            return jobs.runner_for(backend)  # the shared settings as they are now
         if backend not in self._runners:
-            self._runners[backend] = runner_for(backend, self.runner.settings.output_dir)
+            self._runners[backend] = jobs.runner_for(backend, base=self._runners[next(iter(self._runners))])
         return self._runners[backend]
 
     def _capabilities_for(self, backend: str) -> BackendCapabilities:
@@ -240,6 +249,8 @@ class Studio(Snapshotted, w.VBox):
             self._say(problem, error=True)
             return []
         try:
+            if self._shared:  # settings changed since (e.g. %sora config budget_session=1): use them
+                self.runner = self._runner(self.parameters.backend)
             request = self.request(text)
             self.runner.client.endpoint()  # a missing key or URL is one line now, not a failed card later
             n = self.parameters.variations

@@ -17,7 +17,7 @@ import pytest
 
 from sora_widgets import jobs
 from sora_widgets.config import Settings
-from sora_widgets.jobs import JobRunner, reset_session_spend
+from sora_widgets.jobs import JobRunner, reset_default_runner, reset_session_spend
 
 from .conftest import PrismMock
 
@@ -135,11 +135,11 @@ def ip() -> Any:
 def shell(ip: Any, openrouter_env: PrismMock) -> Iterator[Any]:
     magics = ip.magics_manager.registry["SoraMagics"]
     magics.runner = None
-    magics._backend_runners.clear()
+    reset_default_runner()  # also forgets the runners built for other backends
     saved = {k: getattr(sys, k) for k in ("last_type", "last_value", "last_traceback") if hasattr(sys, k)}
     yield ip
     magics.runner = None
-    magics._backend_runners.clear()
+    reset_default_runner()  # also forgets the runners built for other backends
     for k in ("last_type", "last_value", "last_traceback"):
         if k in saved:
             setattr(sys, k, saved[k])

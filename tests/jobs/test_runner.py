@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import _thread
 import asyncio
+import json
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -119,9 +124,19 @@ def test_batch_bounded_concurrency_and_isolated_failures(fake: FakeVideos, tmp_p
 
 
 def test_variations_differ_by_seed(fake: FakeVideos, tmp_path: Path) -> None:
+    # a model that takes a seed (the local animatic): n requests, n consecutive distinct seeds
+    local = JobRunner(Settings(_env_file=None, backend="local", output_dir=tmp_path / "l"),  # type: ignore[call-arg]
+                      transport=fake.transport(), sync_transport=fake.transport())
+    req = VideoRequest(prompt="a kite", model="animatic")
+    seeds = [r.seed for r in local.variations(req, 3)]
+    assert len(set(seeds)) == 3 and seeds == [seeds[0], seeds[0] + 1, seeds[0] + 2]
+    assert [r.seed for r in local.variations(req, 3)] == seeds  # stable: the same prompt, the same seeds
+    assert [r.prompt for r in local.variations(req, 3)] == ["a kite"] * 3
+    assert [r.seed for r in local.variations(req.with_(seed=10), 2)] == [10, 11]
+    # sora-2 on openai takes no seed: identical copies, no seed invented
     runner = make_runner(fake, tmp_path)
-    local_like = runner.variations(VideoRequest(prompt="x", seed=10), 3)
-    assert len(local_like) == 3  # sora-2 on openai takes no seed: identical copies
+    copies = runner.variations(VideoRequest(prompt="x", seed=10), 3)
+    assert len(copies) == 3 and all(c == copies[0] for c in copies)
     with pytest.raises(InvalidRequestError):
         runner.variations(VideoRequest(prompt="x"), 5)
     labels = [label for label, _ in JobRunner.grid(VideoRequest(prompt="x"), seconds=[4, 8], size=["1280x720"])]
@@ -132,25 +147,19 @@ def test_interrupt_keeps_job_resumable_then_resume_finishes(fake: FakeVideos, tm
     fake.steps = 10_000
     runner = make_runner(fake, tmp_path)
     job = runner.submit("a long one", background=True)
-    # KeyboardInterrupt raised inside the wait loop, as Ctrl-C would
-    import sora_widgets.jobs.state as st
 
-    orig_wait = st.Job.wait
+    def ctrl_c_once_polling() -> None:  # a real Ctrl-C: KeyboardInterrupt in the main thread's wait
+        while not (job.state.video_id and fake.jobs[job.state.video_id]["polls"] >= 2):
+            time.sleep(0.01)
+        _thread.interrupt_main()
 
-    def wait_then_interrupt(self, timeout=None):
-        if self.state.video_id and fake.jobs[self.state.video_id]["polls"] >= 2:
-            raise KeyboardInterrupt
-        return orig_wait(self, timeout=0.05)
-
-    st.Job.wait = wait_then_interrupt  # type: ignore[method-assign]
-    try:
-        with pytest.raises(PollInterrupted) as info:
-            runner.wait(job)
-    finally:
-        st.Job.wait = orig_wait  # type: ignore[method-assign]
+    threading.Thread(target=ctrl_c_once_polling, daemon=True).start()
+    with pytest.raises(PollInterrupted) as info:
+        runner.wait(job)
     assert info.value.video_id == job.state.video_id
     final = job.wait(5)
     assert final.status == "interrupted"
+    assert runner.ledger.get(job.key)["status"] == "interrupted"
     # a new "kernel": a new runner on the same output folder
     fake.steps = 1
     fresh = make_runner(fake, tmp_path)
@@ -204,9 +213,18 @@ async def test_cancel_ends_cancelled(fake: FakeVideos, tmp_path: Path) -> None:
     assert state.status == "cancelled" and runner.ledger.unfinished() == []
 
 
-def test_ledger_survives_reopen(tmp_path: Path) -> None:
-    assert Ledger(tmp_path).rows() == []
-    assert (tmp_path / "ledger.sqlite").exists()
+def test_ledger_survives_reopen(fake: FakeVideos, tmp_path: Path) -> None:
+    state = make_runner(fake, tmp_path).run(VideoRequest(prompt="kept", seconds=4))
+    # another process opens the file afresh: the row, its file and its history are all there
+    code = ("import json, sys; from sora_widgets.jobs import Ledger; l = Ledger(sys.argv[1]); r = l.get(sys.argv[2]); "
+            "print(json.dumps([r['video_id'], r['status'], r['path'], r['sha256'], r['request']['prompt'], "
+            "[e[1] for e in l.events(sys.argv[2])]]))")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "out"), state.key], capture_output=True,
+                          text=True, check=True)
+    video_id, status, path, sha, prompt, events = json.loads(done.stdout)
+    assert (video_id, status, path, sha, prompt) == (state.video_id, "completed", str(state.path), state.sha256, "kept")
+    assert events[0] == "pending" and events[-1] == "completed"
+    assert Ledger(tmp_path / "out").unfinished() == []
 
 
 def test_resume_of_a_job_already_finished_on_the_server_downloads_it(fake: FakeVideos, tmp_path: Path) -> None:

@@ -55,7 +55,6 @@ def shell(ip: Any, magics: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     jobs.reset_default_runner()
     reset_session_spend()
     magics.runner = None
-    magics._backend_runners.clear()
     saved = {k: getattr(sys, k) for k in ("last_type", "last_value", "last_traceback") if hasattr(sys, k)}
     yield ip
     magics.runner = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -62,4 +63,15 @@ def test_results_side_by_side(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert data["text/plain"].splitlines()[2].startswith("[2] video video_2")
     assert [m["id"] for m in meta["sora_widgets"]["results"]] == ["video_0", "video_1", "video_2"]
     assert many.paths[0].name == "video_0.mp4" and repr(many) == "GenerationResults(3 videos)"
-    assert "&lt;b&gt;" not in data["text/html"] or "<b>" not in data["text/html"]
+
+
+def test_user_text_in_the_result_html_is_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file name and the server's id reach the HTML (src, link, caption): they can neither close
+    an attribute nor open a tag."""
+    monkeypatch.chdir(tmp_path)
+    res = make(tmp_path, 'clip"<b>x&y', thumb=False)
+    res = dataclasses.replace(res, video=res.video.model_copy(update={"id": 'v<script>alert(1)</script>'}))
+    for page in (res.html(), GenerationResults([res]).html()):
+        assert 'src="out/clip&quot;&lt;b&gt;x&amp;y.mp4"' in page
+        assert "video v&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        assert "<script" not in page and "<b>" not in page

@@ -57,7 +57,8 @@ def test_soak_with_30_percent_faults(tmp_path: Path) -> None:
         listed = list(_runner(server, out).client.list())
     finally:
         server.stop()
-    assert server.stats.unexpected == 0 if hasattr(server.stats, "unexpected") else True
+    assert server.stats.faults > 0.2 * n  # the faults did strike (30% of several requests per job)
+    assert server.stats.unexpected_errors == 0  # every fault was an injected one, never a server bug
     # zero duplicate creates: the server holds exactly one job per request
     assert len(listed) == n
     assert sorted(v.prompt for v in listed) == sorted(r.prompt for r in reqs)

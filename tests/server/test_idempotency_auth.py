@@ -40,19 +40,29 @@ def test_same_key_same_job_for_every_create_like_post(servers, client_for):
 def test_racing_requests_with_one_key_make_one_job(servers, client_for):
     server = servers.start()
     api = client_for(server)
-    ids: list[str] = []
+    answers: list[httpx.Response] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(6)
 
     def post() -> None:
-        with httpx.Client(base_url=server.base_url, headers={"Authorization": f"Bearer {API_KEY}"}) as c:
-            response = c.post("/videos", json=FAST | {"prompt": "race"}, headers={"Idempotency-Key": "race"})
-            ids.append(response.json()["id"])
+        try:
+            with httpx.Client(base_url=server.base_url, headers={"Authorization": f"Bearer {API_KEY}"}) as c:
+                start.wait(5)
+                answers.append(c.post("/videos", json=FAST | {"prompt": "race"}, headers={"Idempotency-Key": "race"}))
+        except BaseException as exc:  # a thread's exception would otherwise vanish with the thread
+            errors.append(exc)
 
     threads = [threading.Thread(target=post) for _ in range(6)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert len(set(ids)) == 1 and _count(api) == 1
+    assert errors == [] and len(answers) == 6
+    assert [r.status_code for r in answers] == [200] * 6
+    assert len({r.json()["id"] for r in answers}) == 1
+    replayed = sorted(r.headers.get("idempotent-replayed") == "true" for r in answers)
+    assert replayed == [False] + [True] * 5  # one request made the job, five were answered with it
+    assert _count(api) == 1
 
 
 def test_a_deleted_job_frees_its_key(servers, client_for):

@@ -221,3 +221,21 @@ def test_switching_backend_switches_runner_and_checks_the_key(runner: JobRunner)
     assert "no API key" in studio.message.value and "\n" not in studio.message.value
     studio.parameters.backend_picker.value = "local"
     assert studio.runner is runner  # switching back finds the same runner
+
+
+def test_the_prompt_reaches_the_card_html_escaped(runner: JobRunner) -> None:
+    """A job card puts the prompt (title and tooltip) and the error into its HTML: escaped."""
+    from sora_widgets.jobs import Job, JobState
+    from sora_widgets.models import VideoRequest
+
+    evil = 'a kite <b>bold</b> "quoted" <script>alert(1)</script> & more'
+    state = JobState(request=VideoRequest(prompt=evil), backend="local", label=evil, status="failed",
+                     error=f"refused: {evil}")
+    job = Job(state)
+    job.publish(state)
+    card = JobCard(job, runner)
+    pages = [card.title.value, *(c.value for c in card.body.children if hasattr(c, "value"))]
+    assert any("&lt;script&gt;alert(1)&lt;/script&gt;" in p for p in pages)
+    assert any('title="a kite &lt;b&gt;bold&lt;/b&gt; &quot;quoted&quot;' in p for p in pages)
+    for page in pages:
+        assert "<script" not in page and "<b>" not in page and '"quoted"' not in page
