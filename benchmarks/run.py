@@ -21,7 +21,7 @@ from pathlib import Path
 from _common import Row, print_rows
 
 HERE = Path(__file__).resolve().parent
-MODULES = ["import", "render", "poll", "batch", "download", "notebook", "signals"]
+MODULES = ["import", "render", "poll", "batch", "compare", "download", "notebook", "signals"]
 
 
 def _versions() -> str:

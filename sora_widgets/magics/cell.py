@@ -82,6 +82,13 @@ class Cell:
             if args.name:
                 self.ns[args.name] = value
             return value
+        if args.compare:
+            from .compare_cell import run_compare
+
+            value = run_compare(runner, args, prompt, wait=lambda jobs: wait(jobs, in_kernel=self.in_kernel))
+            if args.name:
+                self.ns[args.name] = value
+            return value
         request, cost = self.build(runner, args, prompt)
         op, parent = args.operation
         if args.dry_run:

@@ -201,6 +201,11 @@ class Commands:
 
         return Gallery(self.runner)
 
+    def cmd_arena(self, rest: str) -> Any:
+        from .compare_cell import open_arena
+
+        return open_arena(self.runner, _one_arg(rest, "arena", optional=True))
+
     def cmd_export(self, rest: str) -> Any:
         from ..share.export import export
         from .export_cmd import parse_export

@@ -23,6 +23,7 @@ from ._threads import LoopHop
 
 if TYPE_CHECKING:
     from ..jobs import JobRunner, Ledger
+    from .comparison import Compare
 
 THUMB_WIDTH = 176
 ALL_MODELS = "all models"
@@ -318,16 +319,17 @@ class Gallery(Snapshotted, w.VBox):
         self._show_in_viewer((player,))
         return player
 
-    def compare(self, which: list[GalleryItem | int | str | Path] | None = None) -> list[w.VBox]:
-        """Show several videos side by side (the checked tiles when `which` is None)."""
+    def compare(self, which: list[GalleryItem | int | str | Path] | None = None) -> Compare | None:
+        """Open the checked tiles (or `which`) in a `Compare`: synced playback, frame steps, wipe."""
+        from .comparison import Compare
+
         items = [self._item(x) for x in which] if which else [i for i in self.items if i.path in self.selected]
         if len(items) < 2:
             self._show_in_viewer((w.HTML('<div class="sora-muted">Tick "compare" on two or more videos.</div>'),))
-            return []
-        width = 360 if len(items) <= 3 else 280
-        players = [self._player(i, width) for i in items]
-        self._show_in_viewer(tuple(players))
-        return players
+            return None
+        view = Compare(items, title=f"{len(items)} videos from the gallery")
+        self._show_in_viewer((view,))
+        return view
 
     def _show_in_viewer(self, children: tuple[w.Widget, ...]) -> None:
         for old in self.viewer.children:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sora_widgets.jobs import JobRunner
 from sora_widgets.models import VideoRequest
-from sora_widgets.widgets import Gallery, Player
+from sora_widgets.widgets import Compare, Gallery, Player
 
 from .helpers import video_info
 
@@ -45,8 +45,11 @@ def test_gallery_lists_filters_opens_and_compares(runner: JobRunner) -> None:
     for tile in gallery.grid.children[:2]:
         tile.children[2].children[1].value = True  # tick "compare"
     gallery.compare_button.click()
-    assert len(gallery.viewer.children) == 2
-    assert {p.path for p in gallery.viewer.children} == {i.path for i in gallery.shown[:2]}
+    assert len(gallery.viewer.children) == 1  # one synced Compare, not loose players
+    view = gallery.viewer.children[0]
+    assert isinstance(view, Compare)
+    assert {c.path for c in view.clips} == {i.path for i in gallery.shown[:2]}
+    assert [c["src"] is not None for c in view.cells] == [True, True]
     assert "Gallery(" in gallery._repr_mimebundle_()["text/plain"]
 
 
@@ -54,7 +57,7 @@ def test_gallery_of_an_empty_folder(tmp_path: Path) -> None:
     gallery = Gallery(folder=tmp_path / "nothing-yet")
     assert gallery.items == [] and "0 videos" in gallery.count.value
     assert not (tmp_path / "nothing-yet").exists()  # looking does not create folders
-    assert gallery.compare() == []
+    assert gallery.compare() is None
     assert "two or more" in gallery.viewer.children[0].value
 
 
