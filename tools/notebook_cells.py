@@ -169,6 +169,7 @@ print(sora_widgets.__version__, sora_widgets.load_ipython_extension.__doc__.spli
 - `%sora models` — what the active backend offers; `%sora status`, `%sora list` — your jobs
 - **02** the widget studio · **03** prompting with the composer and the linter · **04** image to video
   and iterative refinement · **05** storyboards · **06** batches, cost and budget · **07** real backends
+  · **08** sharing: notebooks that show their videos everywhere, exported reports · **09** compare and judge
 """),
     ("code", "%sora models"),
 ]
