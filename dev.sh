@@ -2,7 +2,7 @@
 # The two commands of the README, for a fresh machine:
 #   ./dev.sh lab    set up, then open JupyterLab on the quickstart notebook (embedded `local` backend)
 #   ./dev.sh test   set up everything the tests need, then run the whole suite
-# Also: ./dev.sh setup | bench | lint
+# Also: ./dev.sh setup | bench [cold render scale ...] | lint
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -74,7 +74,8 @@ case "${1:-help}" in
       --nbval-sanitize-with notebooks/sanitize.cfg -p no:randomly ;;
   bench)
     python_env
-    exec "$VENV/bin/python" benchmarks/run.py ;;
+    shift || true
+    exec "$VENV/bin/python" benchmarks/run.py "$@" ;;
   *)
     sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//' ;;
 esac

@@ -44,6 +44,7 @@ COMMANDS: dict[str, Command] = {
                         "run_download"),
     "export": Command("a report folder (index.html, media, manifest.json) of finished clips, or one .html",
                       "sora_widgets.cli_export"),
+    "ledger": Command("the job ledger as JSON Lines or Parquet, for pandas or DuckDB", "sora_widgets.cli_ledger"),
     "cost": Command("spend by day, backend and model; budgets", "sora_widgets.cli_jobs", "configure_cost",
                     "run_cost"),
     "lint": Command("check a prompt with the prompt linter (exit 1 on errors)", "sora_widgets.cli_models",

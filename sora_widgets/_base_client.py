@@ -147,9 +147,19 @@ class ClientCore:
             )
         return httpx.Request(wire.method, url, params=wire.params, headers=headers, json=wire.json)
 
-    def new_http_kwargs(self) -> dict[str, Any]:
+    def new_http_kwargs(self, transport: Any = None, *, asynchronous: bool = False) -> dict[str, Any]:
         timeout = httpx.Timeout(self.settings.timeout, connect=self.settings.connect_timeout)
-        return {"timeout": timeout, "follow_redirects": True}
+        kwargs: dict[str, Any] = {"timeout": timeout, "follow_redirects": True, "transport": transport}
+        if transport is None and self._plain_http():
+            from ._transport import plain_http_transports
+
+            kwargs.update(plain_http_transports(asynchronous))
+        return kwargs
+
+    def _plain_http(self) -> bool:
+        """Whether the server speaks plain http: the embedded server, or an http:// base URL."""
+        url = self.settings.base_url or self.settings.profile().get("base_url") or self.backend.default_base_url
+        return str(url).startswith("http://") if url else self.backend.kind == "local"
 
     def request_for(self, request: VideoRequest | None, fields: dict[str, Any]) -> VideoRequest:
         """A complete, validated request from a VideoRequest and/or openai-style keyword arguments."""

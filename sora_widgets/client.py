@@ -16,7 +16,6 @@ differ only in `await` and in how they sleep; all decisions live in `_base_clien
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -46,6 +45,14 @@ if TYPE_CHECKING:
     from .jobs.state import JobState
 
 
+async def _sleep(seconds: float) -> None:
+    # asyncio is imported by the async twin when it runs, not with this module: a blocking program's
+    # first create never needs it, and it is a sizeable part of that cold start (benchmarks/bench_cold.py).
+    import asyncio
+
+    await asyncio.sleep(seconds)
+
+
 def _create_fields(
     prompt: str | None, model: str | None, seconds: int | str | None, size: str | None, **more: Any
 ) -> dict[str, Any]:
@@ -63,7 +70,7 @@ class SoraClient(ClientCore):
         **options: Any,
     ) -> None:
         super().__init__(injected=http_client is not None or transport is not None, **options)
-        self._http = http_client or httpx.Client(transport=transport, **self.new_http_kwargs())
+        self._http = http_client or httpx.Client(**self.new_http_kwargs(transport))
         self._owns_http = http_client is None
         #: openai-python's `client.videos` (create, poll, list, download_content, ...)
         self.videos = Videos(self)
@@ -353,7 +360,7 @@ class AsyncSoraClient(ClientCore):
         **options: Any,
     ) -> None:
         super().__init__(injected=http_client is not None or transport is not None, **options)
-        self._http = http_client or httpx.AsyncClient(transport=transport, **self.new_http_kwargs())
+        self._http = http_client or httpx.AsyncClient(**self.new_http_kwargs(transport, asynchronous=True))
         self._owns_http = http_client is None
         #: openai-python's `client.videos`, awaited
         self.videos = AsyncVideos(self)
@@ -390,7 +397,7 @@ class AsyncSoraClient(ClientCore):
                 delay = self.retry_delay(attempt, response)
                 if delay is None:
                     raise self.status_error(response, body)
-            await asyncio.sleep(delay)
+            await _sleep(delay)
             attempt += 1
 
     async def _json(self, wire: WireRequest, idempotency_key: str | None = None) -> Any:
@@ -519,7 +526,7 @@ class AsyncSoraClient(ClientCore):
                 raise
             finally:
                 await response.aclose()
-            await asyncio.sleep(delay)
+            await _sleep(delay)
             attempt += 1
 
     async def _download_stored(self, video_id: str, target: Path, url: str | None) -> AtomicDownload:
@@ -563,6 +570,8 @@ class AsyncSoraClient(ClientCore):
         on_progress: ProgressCallback | None = None,
         interval: float | None = None,
     ) -> Video:
+        import asyncio  # see _sleep
+
         loop = asyncio.get_running_loop()
         start = loop.time()
         deadline = start + (timeout if timeout is not None else self.settings.poll_timeout)
@@ -577,7 +586,7 @@ class AsyncSoraClient(ClientCore):
             remaining = deadline - loop.time()
             if remaining <= 0:
                 raise PollTimeoutError(video_id, loop.time() - start)
-            await asyncio.sleep(min(self.poll_delay(response, interval), remaining))
+            await _sleep(min(self.poll_delay(response, interval), remaining))
 
     async def create_and_poll(
         self, request: VideoRequest | None = None, *, timeout: float | None = None,

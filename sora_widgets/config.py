@@ -16,19 +16,15 @@ Profiles (`profiles.toml` in `config_dir()`), one table per name:
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from .errors import ConfigurationError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+ENV_PREFIX = "SORA_"
+ENV_FILE = ".env"
 
 
 def config_dir() -> Path:
@@ -51,12 +47,34 @@ def data_dir() -> Path:
     return Path(user_data_dir("sora_widgets", appauthor=False))
 
 
-class Settings(BaseSettings):
-    """Effective configuration. Build with `Settings()`; override fields as keyword arguments."""
+def _environment(env_file: str | Path | None) -> dict[str, str]:
+    """`SORA_*` values, the environment over the `.env` file, keyed by field name (names are not
+    case-sensitive). Read here rather than by pydantic-settings, whose import (with asyncio, which it
+    pulls in) cost more than everything else a first request does (benchmarks/bench_cold.py)."""
+    found: dict[str, str] = {}
+    if env_file is not None and Path(env_file).is_file():
+        from dotenv import dotenv_values
 
-    model_config = SettingsConfigDict(
-        env_prefix="SORA_", env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
-    )
+        for name, value in dotenv_values(env_file, encoding="utf-8").items():
+            if value is not None and name.upper().startswith(ENV_PREFIX):
+                found[name[len(ENV_PREFIX):].lower()] = value
+    for name, value in os.environ.items():
+        if name.upper().startswith(ENV_PREFIX):
+            found[name[len(ENV_PREFIX):].lower()] = value
+    return found
+
+
+class Settings(BaseModel):
+    """Effective configuration. Build with `Settings()`; override fields as keyword arguments.
+
+    Precedence: keyword arguments, then `SORA_*` environment variables, then `.env` in the working
+    folder (`_env_file=None` skips it, or names another file), then the defaults."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    def __init__(self, _env_file: str | Path | None = ENV_FILE, **values: Any) -> None:
+        found = _environment(_env_file)
+        super().__init__(**{**{k: v for k, v in found.items() if k in type(self).model_fields}, **values})
 
     backend: str = Field("local", description="local, openai, vllm-omni, sglang, litellm, openrouter or a profile")
     base_url: str | None = Field(None, description="server base URL, e.g. http://127.0.0.1:8000/v1")
@@ -116,6 +134,12 @@ def load_profiles(path: Path | None = None) -> dict[str, dict[str, Any]]:
     path = path or config_dir() / "profiles.toml"
     if not path.is_file():
         return {}
+    import sys
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:

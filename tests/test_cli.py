@@ -136,12 +136,13 @@ def test_every_request_option_of_the_magic_is_a_cli_flag() -> None:
     parser = build_parser()
     generate = parser._subparsers._group_actions[0].choices["generate"]  # type: ignore[union-attr]
     cli_flags = {flag for action in generate._actions for flag in action.option_strings}
-    magic_only = {"--backend", "--name", "--no-wait", "--storyboard", "--dry-run", "-o", "--out"}
+    # --compare opens a Compare widget (clips played in step in the browser): a notebook thing
+    magic_only = {"--backend", "--name", "--no-wait", "--storyboard", "--dry-run", "-o", "--out", "--compare"}
     missing = {f for opt in OPTIONS for f in opt.flags} - cli_flags - magic_only
     assert not missing
     from sora_widgets.__main__ import COMMANDS
 
-    notebook_only = {"help", "gallery", "studio", "config"}
+    notebook_only = {"help", "gallery", "studio", "config", "arena"}  # arena: blind votes in a widget
     assert set(SUBCOMMANDS) - notebook_only <= set(COMMANDS)
 
 

@@ -13,7 +13,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 CORE = ("sora_widgets", "sora_widgets.client", "sora_widgets.models", "sora_widgets.jobs", "sora_widgets.backends",
-        "sora_widgets.prompt", "sora_widgets.server")
+        "sora_widgets.prompt", "sora_widgets.server", "sora_widgets.jobs.grid", "sora_widgets.judge")
 UI = ("ipywidgets", "IPython", "traitlets", "comm", "ipykernel")
 
 

@@ -11,12 +11,12 @@ from sora_widgets.magics.parser import OPTIONS
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 SUBCOMMANDS = ("help", "status", "list", "download", "resume", "cancel", "gallery", "studio", "cost", "models",
-               "config", "lint", "export")
+               "config", "lint", "arena", "export")
 
 
 def _notebooks() -> list[dict]:
     paths = sorted(NOTEBOOKS.glob("*.ipynb"))
-    assert [p.name[:2] for p in paths] == ["01", "02", "03", "04", "05", "06", "07", "08"]
+    assert [p.name[:2] for p in paths] == ["01", "02", "03", "04", "05", "06", "07", "08", "09"]
     return [json.loads(p.read_text()) for p in paths]
 
 

@@ -169,6 +169,7 @@ print(sora_widgets.__version__, sora_widgets.load_ipython_extension.__doc__.spli
 - `%sora models` — what the active backend offers; `%sora status`, `%sora list` — your jobs
 - **02** the widget studio · **03** prompting with the composer and the linter · **04** image to video
   and iterative refinement · **05** storyboards · **06** batches, cost and budget · **07** real backends
+  · **08** sharing: notebooks that show their videos everywhere, exported reports · **09** compare and judge
 """),
     ("code", "%sora models"),
 ]
@@ -368,7 +369,8 @@ print(format_findings(lint(fixed_text, fixed_request, capabilities=sora2)))
 ## The other pitfalls
 
 Overly complex scenes, ambiguous positions, contradictions, negations that belong in the "avoid"
-field, missing camera or lighting:
+field, missing camera or lighting. For complexity, plurals, counts and groups are subjects too:
+"five children" is five, "a marching band" is several.
 """),
     ("code", """
 for text in [
@@ -540,11 +542,21 @@ print(film)
 info = probe(film.path)
 print(info.size, f"{info.duration:.2f}s")
 """),
-    ("md", "Regenerate one shot without redoing the others, then stitch again:"),
+    ("md", """
+Regenerate one shot without redoing the others: shots are numbered as every line prints them, so
+`regenerate(2)` is shot 2. The new take has a new seed, so it really differs; shot 3 was chained
+from the old take, so it is flagged `stale`. Stitch again with a crossfade of 6 frames (0.25 s at
+24 fps); the crossfade film gets its own file name.
+"""),
     ("code", """
 for status in board.regenerate(2):
     print(status.line())
 print(board.stitch(crossfade=6))
+"""),
+    ("md", "Shot 3 still starts from the old take's last frame; `run(cascade=True)` re-chains it from the new one:"),
+    ("code", """
+for status in board.run(cascade=True):
+    print(status.line())
 """),
     ("md", "## The same as a cell: `%%sora --storyboard`"),
     ("code", "%load_ext sora_widgets"),
@@ -1026,6 +1038,131 @@ clear message when it would exceed the size cap (`--max-mb`, 25 MB by default):
 ]
 
 
+
+COMPARE: Cells = [
+    ("md", """
+# 09 · Compare and judge
+
+Which model, seed or setting works for *your* material? Looking at clips one by one does not tell
+you; looking at them **side by side, in step**, and voting **blind** does. This notebook generates a
+grid of variations, plays it with one transport, then runs a blind A/B arena whose votes become a
+Bradley-Terry leaderboard with uncertainty.
+"""),
+    ("code", """
+%load_ext sora_widgets
+from sora_widgets import Arena, Compare, compare
+
+prompt = "a paper boat drifts down a rain-soaked street at dusk, neon reflections, slow tracking shot"
+"""),
+    ("md", """
+## Plan a grid: every list is an axis
+
+`compare(prompt, **axes)` expands the axes into a grid — the last varying axis gives the columns, the
+others the rows. Single values (`seconds=2`) are fixed for every clip. Every cell is validated and
+priced, and the budget is checked for the **whole grid before anything is sent**. `dry_run=True`
+shows the plan and sends nothing:
+"""),
+    ("code", """
+plan = compare(prompt, seeds=[1, 2, 3, 4], model="animatic", seconds=2, size="640x360", dry_run=True)
+print(plan.summary())
+for cell in plan.cells:
+    print(f"  {cell.label:<8} {cell.request.model} {cell.request.size} {cell.request.seconds}s  ${cell.cost:.2f}")
+"""),
+    ("md", """
+## Generate and compare
+
+Without `dry_run`, `compare()` submits the grid through the job runner (bounded concurrency, the
+ledger records every job and the grid) and returns a `Compare` widget at once: each empty cell shows
+its progress and fills in when its clip is ready, while the kernel stays free.
+
+The widget plays all clips under **one clock**: *Play all*, *Pause all*, one *Seek all* bar, *Speed*,
+loop, and *Previous / Next frame* at the clips' real frame rate. Keys (click the widget first):
+`space` play/pause, `←` `→` one frame, `[` `]` speed. Each clip carries an overlay with its model,
+seed, parameters, cost and time taken, and its quality signals once the background check has run
+(`signals ok`, or the flags such as `frozen`; hover for the reasons). With two or more clips, the *View* menu offers an **A|B wipe**
+(drag the divider) and a **difference** view that shows only what changed.
+
+(In your own notebook, just display `grid` while it fills. Here we wait, so the saved notebook keeps
+a still of the finished grid for readers without a kernel.)
+"""),
+    ("code", """
+grid = compare(prompt, seeds=[1, 2, 3, 4], model="animatic", seconds=2, size="640x360")
+grid.wait()
+"""),
+    ("code", """
+print(grid.summary())
+print([c["label"] for c in grid.cells], grid.cells[0]["fps"], "fps")
+"""),
+    ("md", """
+Two axes make rows and columns. The same grid from a cell magic: `%%sora --compare AXIS=V1,V2 ...`
+(the other options are fixed for every clip; `--dry-run` works too). Like every `%%sora` cell it
+waits with progress, then shows the grid; `--no-wait` returns the live grid at once:
+"""),
+    ("code", """
+%%sora -m animatic --size 640x360 --compare seeds=5,6 seconds=1,2 --name grid2
+a red kite over a windy beach, wide shot
+"""),
+    ("code", "print(grid2.rows, grid2.cols)"),
+    ("md", """
+`Compare(items)` also takes clips you already have: results, jobs, file paths, or video ids and job
+keys from the ledger (`%sora list`). The Gallery's *Compare selected* button opens one too. Every grid
+is recorded in the ledger: after a kernel restart, `%sora resume` finishes its unfinished jobs and
+`Compare.from_group()` shows the newest grid again (or `Compare.from_group(grid.group_id)`).
+"""),
+    ("code", """
+Compare([grid.results[0], grid.results[1].path], title="two takes")
+"""),
+    ("md", """
+## Blind A/B: the arena
+
+`Arena(grid)` shows two clips of the same prompt **unlabeled, in random left/right order**, in step.
+Vote with the buttons or the keys `a`, `b`, `t` (tie), `s` (skip); the labels are revealed after the
+vote and `n` shows the next pair. Every vote goes to the ledger (the pair, the hidden left/right
+assignment, the choice, the time), so it survives a kernel restart, and pairs already judged are not
+asked again. `%sora arena` opens one over the last grid you generated.
+"""),
+    ("code", """
+arena = Arena(grid, seed=8)
+arena
+"""),
+    ("md", """
+Here a stand-in for your eyes votes in code — it happens to prefer lower seeds (in real use, you
+click or press a key). `arena.current` is the pair on screen:
+"""),
+    ("code", """
+while arena.current is not None:
+    left, right = arena.current
+    arena.vote("left" if left.contestant < right.contestant else "right")
+    arena.next()
+print(arena.message)
+"""),
+    ("md", """
+## The leaderboard
+
+`arena.leaderboard()` fits **Bradley-Terry** ratings (P(A beats B) = p_A / (p_A + p_B), on an
+Elo-like scale centred on 1000) and their **95% intervals** from bootstrap resampling of the votes.
+With six votes the intervals are wide — that is the point: more votes, narrower intervals.
+"""),
+    ("code", """
+board = arena.leaderboard()
+board
+"""),
+    ("md", "Votes and ratings export as CSV for a spreadsheet or a report:"),
+    ("code", """
+import tempfile, csv
+from pathlib import Path
+
+folder = Path(tempfile.mkdtemp())
+votes_csv, ratings_csv = arena.export_csv(folder / "votes.csv", folder / "ratings.csv")
+print(ratings_csv.read_text().splitlines()[0])
+print(len(list(csv.DictReader(votes_csv.open()))), "votes exported")
+"""),
+    ("code", """
+# NBVAL_IGNORE_OUTPUT
+%sora arena
+"""),
+]
+
 NOTEBOOKS: dict[str, Cells] = {
     "01_quickstart": QUICKSTART,
     "02_studio": STUDIO,
@@ -1035,4 +1172,5 @@ NOTEBOOKS: dict[str, Cells] = {
     "06_batch_cost_budget": BATCH,
     "07_backends": BACKENDS,
     "08_sharing": SHARING,
+    "09_compare_and_judge": COMPARE,
 }

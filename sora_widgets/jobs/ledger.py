@@ -27,6 +27,11 @@ from .state import NEEDS_CHOICE, JobState
 
 LEDGER_NAME = "ledger.sqlite"
 RESUMABLE = ("submitting", "queued", "in_progress", "downloading", "interrupted")
+#: a completed job whose file vanished is downloaded again by resume only while the server can still
+#: serve it: until its `expires_at`, or, when the server gave none, this long after it finished.
+#: Older ones are history, not work: checking every file of a 100,000-job ledger would make each
+#: resume stat the whole output folder.
+RECHECK_WINDOW = 24 * 3600.0
 #: statuses whose money is released: the server made nothing we pay for (or we never sent it)
 RELEASED = ("failed", "cancelled", "expired", "unknown")
 #: how long a reservation without a server id outlives its dead owner (see `_held`)
@@ -85,6 +90,64 @@ CREATE TABLE IF NOT EXISTS signals (
 );
 """
 
+#: Indexes that keep a long history cheap (see history.py); IF NOT EXISTS makes them an idempotent
+#: migration for ledgers written before they existed. The spend index covers every column the spend
+#: queries read, so those never touch the table.
+SCALE_INDEXES = """
+CREATE INDEX IF NOT EXISTS jobs_created ON jobs(created_at, key);
+CREATE INDEX IF NOT EXISTS jobs_status_created ON jobs(status, created_at, key);
+CREATE INDEX IF NOT EXISTS jobs_status_model ON jobs(status, model);
+CREATE INDEX IF NOT EXISTS jobs_finished ON jobs(status, finished_at);
+CREATE INDEX IF NOT EXISTS jobs_path ON jobs(path);
+CREATE INDEX IF NOT EXISTS jobs_group ON jobs(group_id);
+CREATE INDEX IF NOT EXISTS jobs_spend ON jobs(status, created_at, backend, model, actual_cost, estimated_cost);
+CREATE INDEX IF NOT EXISTS events_key ON events(key, at);
+"""
+
+#: Spend kept as a running aggregate by day (the writer's local date), backend and model, maintained by
+#: triggers on `jobs`, so `spend()` and the spend report read a few hundred rows instead of every
+#: completed job, whatever code path writes the jobs. "What was spent" stays the jobs table's
+#: definition (completed jobs, actual cost else the estimate); the triggers subtract a row's old
+#: contribution and add its new one on every change.
+_SPEND_DAY = "date({0}.created_at, 'unixepoch', 'localtime'), {0}.backend, COALESCE({0}.model, '')"
+_SPEND_ADD = ("INSERT INTO spend_daily VALUES ({day}, COALESCE({r}.actual_cost, {r}.estimated_cost), 1) "
+              "ON CONFLICT(day, backend, model) DO UPDATE SET usd = usd + excluded.usd, jobs = jobs + 1;")
+_SPEND_SUB = ("UPDATE spend_daily SET usd = usd - COALESCE({r}.actual_cost, {r}.estimated_cost), jobs = jobs - 1 "
+              "WHERE (day, backend, model) = ({day});")
+SPEND_TRIGGERS = f"""
+CREATE TRIGGER IF NOT EXISTS spend_insert AFTER INSERT ON jobs WHEN NEW.status = 'completed' BEGIN
+    {_SPEND_ADD.format(day=_SPEND_DAY.format("NEW"), r="NEW")}
+END;
+CREATE TRIGGER IF NOT EXISTS spend_update_old AFTER UPDATE ON jobs WHEN OLD.status = 'completed' BEGIN
+    {_SPEND_SUB.format(day=_SPEND_DAY.format("OLD"), r="OLD")}
+END;
+CREATE TRIGGER IF NOT EXISTS spend_update_new AFTER UPDATE ON jobs WHEN NEW.status = 'completed' BEGIN
+    {_SPEND_ADD.format(day=_SPEND_DAY.format("NEW"), r="NEW")}
+END;
+CREATE TRIGGER IF NOT EXISTS spend_delete AFTER DELETE ON jobs WHEN OLD.status = 'completed' BEGIN
+    {_SPEND_SUB.format(day=_SPEND_DAY.format("OLD"), r="OLD")}
+END;
+"""
+
+
+def _ensure_spend_aggregate(conn: sqlite3.Connection) -> None:
+    """Create the aggregate and its triggers once, filling it from the jobs already recorded; one
+    IMMEDIATE transaction, so a writer in another process waits instead of slipping in between."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'spend_daily'").fetchone() is None:
+            conn.execute("CREATE TABLE spend_daily (day TEXT NOT NULL, backend TEXT NOT NULL, model TEXT NOT NULL, "
+                         "usd REAL NOT NULL, jobs INTEGER NOT NULL, PRIMARY KEY (day, backend, model))")
+            conn.execute(f"INSERT INTO spend_daily SELECT {_SPEND_DAY.format('jobs')}, "
+                         "SUM(COALESCE(actual_cost, estimated_cost)), COUNT(*) FROM jobs WHERE status = 'completed' "
+                         "GROUP BY 1, 2, 3")
+        for statement in SPEND_TRIGGERS.split("END;")[:-1]:
+            conn.execute(statement + "END;")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
 
 #: money and resume columns (issue 14), added to older ledgers by `_migrate`
 _MONEY_COLUMNS = {
@@ -124,6 +187,7 @@ class Ledger:
             conn = self._open()
             try:
                 conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("PRAGMA recursive_triggers=ON")  # an INSERT OR REPLACE must fire the spend triggers
                 yield conn
             finally:
                 conn.close()
@@ -142,6 +206,8 @@ class Ledger:
                     conn.execute("PRAGMA journal_mode=WAL")
                     conn.executescript(_SCHEMA)
                     _migrate(conn)
+                    conn.executescript(SCALE_INDEXES)
+                    _ensure_spend_aggregate(conn)
                     self._ready = True
                 return conn
             except (OSError, sqlite3.Error) as exc:
@@ -300,10 +366,37 @@ class Ledger:
         with self._db() as db:
             return [_decode(r) for r in db.execute(sql + " ORDER BY created_at", args).fetchall()]
 
-    def unfinished(self) -> list[dict[str, Any]]:
-        """Jobs a resume should pick up: anything not final, and completed jobs without a file."""
-        rows = self.rows(status=(*RESUMABLE, "completed"))
-        return [r for r in rows if r["status"] != "completed" or not _file_ok(r)]
+    def unfinished(self, *, now: float | None = None) -> list[dict[str, Any]]:
+        """Jobs a resume should pick up: anything not final, and recently completed jobs whose file
+        is gone (RECHECK_WINDOW). Only those rows are read: the scan costs what the unfinished work
+        does, not what the history does."""
+        now = time.time() if now is None else now
+        marks = ", ".join("?" for _ in RESUMABLE)
+        with self._db() as db:
+            live = db.execute(f"SELECT * FROM jobs WHERE status IN ({marks})", RESUMABLE).fetchall()
+            # (key, path) of the recent completed jobs; the full row only for the few whose file is gone
+            recent = db.execute(
+                "SELECT key, path FROM jobs WHERE status = 'completed' AND finished_at >= ? "
+                "AND (expires_at IS NULL OR expires_at > ?)", (now - RECHECK_WINDOW, now))
+            gone = [r["key"] for r in recent if not _file_ok(dict(r))]  # streamed, not fetched whole
+            lost = [db.execute("SELECT * FROM jobs WHERE key = ?", (key,)).fetchone() for key in gone]
+        rows = [_decode(r) for r in (*live, *lost) if r is not None]
+        return sorted(rows, key=lambda r: r["created_at"])
+
+    def recent_durations(self, backend: str, model: str, limit: int = 20) -> list[tuple[int, float]]:
+        """(seconds of video, seconds from submit to file) of the last `limit` completed creates of
+        this backend and model, newest first (for ETAs)."""
+        sql = ("SELECT request, finished_at - submitted_at AS took FROM jobs WHERE backend=? AND model=? "
+               "AND status='completed' AND op='create' AND submitted_at IS NOT NULL AND finished_at IS NOT NULL "
+               "ORDER BY finished_at DESC LIMIT ?")
+        with self._db() as db:
+            rows = db.execute(sql, (backend, model, limit)).fetchall()
+        out = []
+        for row in rows:
+            seconds = json.loads(row["request"]).get("seconds")
+            if isinstance(seconds, int) and row["took"] is not None and row["took"] > 0:
+                out.append((seconds, float(row["took"])))
+        return out
 
     def events(self, key: str) -> list[tuple[float, str, int]]:
         with self._db() as db:
@@ -311,27 +404,25 @@ class Ledger:
             return [tuple(r) for r in rows]
 
     def spend(self, *, since: float | None = None) -> float:
-        """USD spent: actual cost where the backend reported one, else the estimate (completed jobs)."""
-        sql = "SELECT COALESCE(SUM(COALESCE(actual_cost, estimated_cost)), 0) FROM jobs WHERE status='completed'"
-        args: tuple[Any, ...] = ()
-        if since is not None:
-            sql += " AND created_at >= ?"
-            args = (since,)
+        """USD spent: actual cost where the backend reported one, else the estimate (completed jobs).
+        Without `since`, read from the running aggregate (the budget guard asks before every submit)."""
+        if since is None:
+            with self._db() as db:
+                return float(db.execute("SELECT COALESCE(SUM(usd), 0) FROM spend_daily").fetchone()[0])
+        sql = ("SELECT COALESCE(SUM(COALESCE(actual_cost, estimated_cost)), 0) FROM jobs "
+               "WHERE status='completed' AND created_at >= ?")
         with self._db() as db:
-            return float(db.execute(sql, args).fetchone()[0])
+            return float(db.execute(sql, (since,)).fetchone()[0])
 
     def spend_report(self) -> dict[str, dict[str, float]]:
-        """Spend grouped by day, backend and model (completed jobs)."""
-        out: dict[str, dict[str, float]] = {}
-        exprs = {"day": "date(created_at, 'unixepoch', 'localtime')", "backend": "backend", "model": "model"}
+        """Spend grouped by day, backend and model (completed jobs), folded from the aggregate."""
+        totals: dict[str, dict[str, float]] = {"day": {}, "backend": {}, "model": {}}
         with self._db() as db:
-            for name, expr in exprs.items():
-                rows = db.execute(
-                    f"SELECT {expr} AS k, SUM(COALESCE(actual_cost, estimated_cost)), COUNT(*) FROM jobs "
-                    "WHERE status='completed' GROUP BY k ORDER BY k"
-                ).fetchall()
-                out[name] = {str(k): round(float(v or 0), 4) for k, v, _ in rows}
-        return out
+            rows = db.execute("SELECT day, backend, model, usd FROM spend_daily WHERE jobs > 0").fetchall()
+        for day, backend, model, amount in rows:
+            for name, key in (("day", day), ("backend", backend), ("model", model or None)):
+                totals[name][str(key)] = totals[name].get(str(key), 0.0) + float(amount or 0)
+        return {name: {k: round(v, 4) for k, v in sorted(bucket.items())} for name, bucket in totals.items()}
 
 
 def _row(state: JobState, now: float) -> dict[str, Any]:

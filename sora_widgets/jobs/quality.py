@@ -54,6 +54,20 @@ class QualityChecks:
                 out[key] = found
         return out
 
+    def stored_among(self, keys: list[str]) -> dict[str, Signals]:
+        """`stored()` for these jobs only: what a page of a long history shows (`%sora list`, the
+        gallery) reads a few rows of the signals table, not all of it."""
+        if self.ledger is None or not self.ledger.path.is_file():
+            return {}
+        from .history import signals_for
+
+        out = {}
+        for key, entry in signals_for(self.ledger, keys).items():
+            found = Signals.from_json(entry["data"])
+            if found is not None:
+                out[key] = found
+        return out
+
     def stored_for(self, key: str, sha256: str | None = None) -> Signals | None:
         if self.ledger is None or not self.ledger.path.is_file():
             return None

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import SoraError
+from ..errors import ConfigurationError, SoraError
 from ..models import TERMINAL_STATUSES
 from .display import Table, Text
 from .interpolation import interpolate
@@ -50,12 +50,12 @@ class Commands:
     def cmd_status(self, rest: str) -> Any:
         ident = _one_arg(rest, "status", optional=True)
         if ident is None:
-            jobs = self.runner.jobs
+            jobs = session_jobs(self.runner.jobs)
             choices = self._choices()
             if not jobs:
                 if choices is not None:
                     return choices
-                unfinished = self._ledger_rows(unfinished=True)
+                unfinished = self._unfinished_rows()
                 note = f"{len(unfinished)} unfinished in the ledger: %sora resume" if unfinished else ""
                 return Text("no jobs in this session yet" + (f" ({note})" if note else ""))
             rows = [_job_row(j) for j in jobs[-20:]]
@@ -94,14 +94,14 @@ class Commands:
             rows = [[v.id, v.status, v.model, v.size, v.seconds, _short(v.prompt or "")] for v in videos]
             return Table(f"videos on the {self.runner.backend} server ({len(rows)})",
                          ["id", "status", "model", "size", "s", "prompt"], rows)
-        all_rows = self._ledger_rows()
-        shown = all_rows[-count:][::-1]
-        flags = {k: " ".join(s.codes) or "ok" for k, s in self.runner.quality.stored().items()}
+        shown, total = self._ledger_page(count)
+        stored = self.runner.quality.stored_among([r["key"] for r in shown])
+        flags = {k: " ".join(s.codes) or "ok" for k, s in stored.items()}
         rows = [[r.get("video_id") or r["key"], r["status"], r.get("model") or "", _req(r, "size"),
-                 _req(r, "seconds"), f"${_cost(r):.2f}", flags.get(r["key"], ""), _rel(r.get("path")),
+                 _req(r, "seconds"), _cost_text(r), flags.get(r["key"], ""), _rel(r.get("path")),
                  _short(r.get("prompt") or "")]
                 for r in shown]
-        return Table(f"ledger: {len(shown)} of {len(all_rows)} jobs, newest first",
+        return Table(f"ledger: {len(shown)} of {total} jobs, newest first",
                      ["id", "status", "model", "size", "s", "cost", "signals", "file", "prompt"], rows,
                      "signals: quality flags of finished videos (%sora check explains them)" if flags else "")
 
@@ -162,11 +162,11 @@ class Commands:
         else:
             jobs = runner.resume(background=True)
         if not jobs:
-            pending = [r for r in self._ledger_rows(unfinished=True) if r["backend"] != runner.backend]
+            pending = [r for r in self._unfinished_rows() if r["backend"] != runner.backend]
             note = f" ({len(pending)} belong to other backends)" if pending else ""
             return Text(f"nothing to resume on the {runner.backend} backend{note}")
         print(f"resuming {len(jobs)} job(s): {', '.join(j.state.video_id or j.key for j in jobs)}")
-        states = wait(jobs, in_kernel=self.in_kernel)
+        states = wait(jobs, in_kernel=self.in_kernel, ledger=runner.ledger)
         from ..results import GenerationResults
         from .cell import failure
 
@@ -176,6 +176,11 @@ class Commands:
                 done.append(result_of(state))
             else:
                 failure(state)
+        from .names import bind
+
+        names = bind(runner, states, self.ns, result_of)
+        if names:
+            print(f"set {', '.join(names)}")
         return (done[0] if len(done) == 1 else GenerationResults(done)) if done else None
 
     def cmd_cancel(self, rest: str) -> Text:
@@ -199,6 +204,11 @@ class Commands:
         from ..widgets.gallery import Gallery
 
         return Gallery(self.runner)
+
+    def cmd_arena(self, rest: str) -> Any:
+        from .compare_cell import open_arena
+
+        return open_arena(self.runner, _one_arg(rest, "arena", optional=True))
 
     def cmd_export(self, rest: str) -> Any:
         from ..share.export import export
@@ -230,6 +240,19 @@ class Commands:
         note = "budgets: " + "; ".join(limits) + " (set with %sora config budget_session=5 budget_total=50)"
         return Table("spend (completed jobs)", ["by", "key", "USD"], rows or [["total", "-", "$0.00"]], note)
 
+    def cmd_ledger(self, rest: str) -> Text:
+        words = split(rest)
+        if len(words) != 1:
+            raise MagicUsageError("%sora ledger needs one file name", hint="e.g. %sora ledger jobs.parquet")
+        ledger = self.runner.ledger
+        if ledger is None:
+            raise ConfigurationError("this runner keeps no ledger", hint="nothing to export")
+        from ..jobs.export import export_ledger
+
+        path = Path(words[0]).expanduser()
+        count = export_ledger(ledger, path)
+        return Text(f"exported {count} jobs to {_rel(str(path.resolve()))}", data=path)
+
     def cmd_models(self, rest: str) -> Table:
         _no_args(rest, "models")
         from ..backends.describe import capability_cells
@@ -256,7 +279,7 @@ class Commands:
     # -- prompt ----------------------------------------------------------------------------
     def cmd_lint(self, rest: str) -> Text:
         from ..models import VideoRequest
-        from .cell import Cell, lint_findings
+        from .cell import Cell, as_asked, lint_findings
         from .parser import CellArgs, resolve_value, validated
 
         options, text = split_leading_options(rest)
@@ -273,7 +296,7 @@ class Commands:
             request, _ = Cell.build(runner, args, prompt)
         except SoraError:  # lint what can be linted; the cell itself will report the bad value
             request = VideoRequest(prompt=prompt)
-        findings = lint_findings(request, runner)
+        findings = lint_findings(as_asked(request, args, runner), runner)
         if not findings:
             return Text("no findings", data=[])
         from ..prompt import format_findings
@@ -287,11 +310,20 @@ class Commands:
                 return job
         return None
 
-    def _ledger_rows(self, *, unfinished: bool = False) -> list[dict[str, Any]]:
+    def _unfinished_rows(self) -> list[dict[str, Any]]:
         ledger = self.runner.ledger
-        if ledger is None:
+        if ledger is None or not ledger.path.is_file():
             return []
-        return ledger.unfinished() if unfinished else ledger.rows()
+        return ledger.unfinished()
+
+    def _ledger_page(self, count: int) -> tuple[list[dict[str, Any]], int]:
+        """The newest `count` rows and the total: two indexed queries, whatever the history's length."""
+        ledger = self.runner.ledger
+        if ledger is None or not ledger.path.is_file():
+            return [], 0
+        from ..jobs import history
+
+        return history.page(ledger, limit=count).rows, history.count(ledger)
 
     def _ledger_row(self, ident: str) -> dict[str, Any] | None:
         ledger = self.runner.ledger
@@ -365,9 +397,19 @@ def _no_args(rest: str, name: str) -> None:
         raise MagicUsageError(f"%sora {name} takes no arguments (got {rest.strip()!r})", hint="%sora help")
 
 
+def session_jobs(jobs: list[Job]) -> list[Job]:
+    """The session's jobs for `%sora status`: one entry per job (the newest), deleted ones left out."""
+    latest: dict[str, Job] = {}
+    for job in jobs:
+        latest.pop(job.key, None)
+        latest[job.key] = job
+    return [j for j in latest.values() if j.state.status != "deleted"]
+
+
 def _job_row(job: Job) -> list[Any]:
     s = job.state
-    return [s.video_id or s.key, s.status, s.progress, s.request.model or "", f"{s.elapsed:.1f}s", f"${s.cost:.2f}"]
+    row = {"status": s.status, "actual_cost": s.actual_cost, "estimated_cost": s.estimated_cost}
+    return [s.video_id or s.key, s.status, s.progress, s.request.model or "", f"{s.elapsed:.1f}s", _cost_text(row)]
 
 
 def _row_line(row: dict[str, Any]) -> str:
@@ -391,10 +433,25 @@ def _req(row: dict[str, Any], key: str) -> Any:
 
 
 def _cost(row: dict[str, Any] | None) -> float:
+    """What the job was charged: the backend's reported cost, else the estimate for a job that made
+    a video; a job that failed, was cancelled or expired without a reported cost was charged nothing."""
     if not row:
         return 0.0
     actual = row.get("actual_cost")
-    return float(actual if actual is not None else row.get("estimated_cost") or 0.0)
+    if actual is not None:
+        return float(actual)
+    if row.get("status") in ("completed", "deleted"):
+        return float(row.get("estimated_cost") or 0.0)
+    return 0.0
+
+
+def _cost_text(row: dict[str, Any]) -> str:
+    """`$0.40`; `≈$0.40` while the job runs (an estimate, nothing charged yet)."""
+    running = row.get("status") not in ("completed", "deleted", "failed", "cancelled", "expired", "interrupted",
+                                        "unknown")
+    if running and row.get("actual_cost") is None:
+        return f"≈${float(row.get('estimated_cost') or 0.0):.2f}"
+    return f"${_cost(row):.2f}"
 
 
 def _short(text: str, n: int = 50) -> str:

@@ -67,6 +67,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("no_wait", ("--no-wait",), None, "return at once with a live job card"),
     Option("storyboard", ("--storyboard",), None,
            "the body is a storyboard: a bible block, then shots separated by lines of ---"),
+    Option("compare", ("--compare",), "AXIS=V1,V2 ...",
+           "a grid over these axes, played in step (e.g. --compare seeds=1,2,3,4 models=a,b)"),
     Option("remix", ("--remix",), "ID", "remix video ID with this prompt"),
     Option("edit", ("--edit",), "ID", "edit video ID with this prompt"),
     Option("extend", ("--extend",), "ID", "extend video ID by --seconds with this prompt"),
@@ -90,6 +92,7 @@ class CellArgs(RequestOptions):
     dry_run: bool = False
     no_wait: bool = False
     storyboard: bool = False
+    compare: str | None = None
     remix: str | None = None
     edit: str | None = None
     extend: str | None = None
@@ -231,6 +234,9 @@ def parse_cell_line(line: str, namespace: Mapping[str, Any] | None = None) -> Ce
     """`%%sora` option line -> `CellArgs`, or a one-line `MagicUsageError`."""
     ns = namespace or {}
     raw, positional = scan(line)
+    if "compare" in raw:  # `--compare seeds=1,2 models=a,b`: the axes after the first are words of their own
+        raw["compare"] = " ".join([str(raw["compare"]), *(w for w in positional if "=" in w)])
+        positional = [w for w in positional if "=" not in w]
     if positional:
         word = positional[0]
         sub = suggest(word, list(SUBCOMMANDS))
@@ -279,10 +285,12 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
                "and wait; with JOB VIDEO_ID, attach a job that waits for your choice"),
     "cancel": ("%sora cancel ID", "cancel a running job of this session (stops the render where the server can)"),
     "gallery": ("%sora gallery", "the gallery widget of finished videos"),
+    "arena": ("%sora arena [GROUP]", "blind A/B votes over the last compare grid (or GROUP); a leaderboard"),
     "studio": ("%sora studio", "the studio widget (composer, parameters, jobs, player)"),
     "export": ("%sora export PATH [--last N | --group G | --query TEXT] [--single-file]",
                "a report folder (index.html, media, manifest.json) that opens anywhere; or one .html file"),
     "cost": ("%sora cost", "spend by day, backend and model; session spend and budgets"),
+    "ledger": ("%sora ledger PATH", "write the job ledger to PATH (.jsonl, or .parquet with pyarrow) for pandas"),
     "models": ("%sora models", "capability table of the active backend"),
     "config": ("%sora config [KEY=VALUE ...]", "effective settings (keys masked); set defaults until restart"),
     "lint": ("%sora lint [options] PROMPT", "check a prompt with the prompt linter"),
@@ -305,6 +313,20 @@ def parse_line(line: str) -> tuple[str, str]:
             hint = "options belong to the cell magic: %%sora OPTIONS, then the prompt on the next lines"
         raise MagicUsageError(f"unknown subcommand {word!r}", hint=hint)
     return name, rest.strip()
+
+
+def parse_axes(text: str) -> dict[str, list[str]]:
+    """`seeds=1,2,3 models=a,b` -> {"seeds": ["1", "2", "3"], "models": ["a", "b"]} (names are checked by
+    the grid planner, values by the request model)."""
+    axes: dict[str, list[str]] = {}
+    for word in split(text):
+        key, eq, value = word.partition("=")
+        values = [v.strip() for v in value.split(",") if v.strip()]
+        if not eq or not key or not values:
+            raise MagicUsageError(f"--compare: {word!r} is not AXIS=V1,V2", param="compare",
+                                  hint="e.g. %%sora --compare seeds=1,2,3,4 models=animatic,sora-2")
+        axes[key.strip().replace("-", "_")] = values
+    return axes
 
 
 def parse_assignments(text: str) -> dict[str, str]:

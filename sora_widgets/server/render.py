@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
 import threading
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import asdict, dataclass, field
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
 FPS = 24
 #: x264 settings; a fixed thread count keeps the bytes identical on every machine
 X264_OPTIONS = {"preset": "ultrafast", "threads": "2"}
+#: frames drawn ahead of the encoder (see `_prefetch`)
+PREFETCH = 3
 SPRITE_TILES = 10
 SPRITE_COLUMNS = 5
 SPRITE_TILE_WIDTH = 160
@@ -206,10 +209,10 @@ def render(
         else:
             reference = _load_reference(spec, width, height)
         skip_first = 1 if source_frames else 0  # an extension's first frame would repeat the source's last
-        for frame in apply_defects(_new_frames(spec, width, height, new_frames, reference, skip_first), defects,
-                                   new_frames):
+        drawn = apply_defects(_new_frames(spec, width, height, new_frames, reference, skip_first), defects,
+                              new_frames)
+        for frame in _prefetch(_offered(drawn, captures, encoder.count)):
             _check(cancel)
-            captures.offer(encoder.count, frame)
             encoder.add(frame)
             _report(progress, encoder.count, total)
         encoder.close()
@@ -221,6 +224,65 @@ def render(
         part.unlink(missing_ok=True)
     thumb, sprite = captures.write(out_dir)
     return RenderResult(video=video, thumbnail=thumb, spritesheet=sprite, frames=total)
+
+
+def _offered(frames: Iterator[Any], captures: _Captures, start: int) -> Iterator[Any]:
+    """`frames`, each offered to `captures` first (numbered from `start`): in the drawing thread, so
+    scaling the thumbnail and the spritesheet tiles overlaps encoding too."""
+    for index, frame in enumerate(frames, start):
+        captures.offer(index, frame)
+        yield frame
+
+
+class _Producer(threading.Thread):
+    """Runs a frame generator in its own thread, a few frames ahead of the encoder."""
+
+    def __init__(self, frames: Iterator[Any], depth: int) -> None:
+        super().__init__(name="sora-render-frames", daemon=True)
+        self.frames = frames
+        self.queue: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        try:
+            for frame in self.frames:
+                if not self._put(("frame", frame)):
+                    return
+            self._put(("end", None))
+        except BaseException as exc:  # handed to the consumer, raised there
+            self._put(("error", exc))
+
+    def _put(self, item: tuple[str, Any]) -> bool:
+        while not self.stop.is_set():
+            try:
+                self.queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+
+def _prefetch(frames: Iterator[Any], depth: int = PREFETCH) -> Iterator[Any]:
+    """Yield `frames` while the next ones are drawn in another thread.
+
+    libx264 (preset ultrafast) keeps about one core busy, and most of the drawing (numpy copies and
+    blends, swscale) releases the GIL, so on two or more cores drawing frame n+1 overlaps encoding
+    frame n and the render costs about what encoding alone does. The order, and so the bytes, do not
+    change; at most `depth` frames wait in the queue (memory stays flat); an error while drawing is
+    raised here; leaving early (cancel, an encoder error) stops the thread."""
+    producer = _Producer(frames, depth)
+    producer.start()
+    try:
+        while True:
+            kind, value = producer.queue.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        producer.stop.set()
+        producer.join()
 
 
 def _check(cancel: threading.Event | None) -> None:
@@ -270,6 +332,14 @@ def _load_reference(spec: RenderSpec, width: int, height: int) -> np.ndarray | N
     return np.asarray(rgb)
 
 
+def caption_opacity(i: int, count: int) -> float:
+    """The caption fades in after frame 0 (which shows the scene or the reference untouched) and out
+    before the last frame, so a last frame used as the next shot's reference carries no caption
+    (chained shots would otherwise stack one caption on another)."""
+    since, until = i / FPS, (count - 1 - i) / FPS
+    return max(0.0, min((since - 0.25) / 0.5, (until - 0.05) / 0.4, 1.0))
+
+
 def _canvas(spec: RenderSpec, width: int, height: int, reference: np.ndarray | None) -> np.ndarray:
     """The artwork the camera moves over: the reference reflected outwards, or a drawn scene."""
     import numpy as np
@@ -299,8 +369,9 @@ def _new_frames(
     canvas_w, canvas_h = canvas.size
     camera = cam.Camera(style.camera, style.direction, spec.seed, (width, height), (canvas_w, canvas_h), count + skip)
     hero = None if reference is not None else _hero(style, height, draw_hero)
-    caption = yuv.rgba_to_planes(draw_caption(style.caption, width, height))
-    caption_y = height - caption.size[1] - cam._even(height * 0.04)
+    full_caption = yuv.rgba_to_planes(draw_caption(style.caption, width, height))
+    caption, caption_x, caption_dy = yuv.crop_to_alpha(full_caption)  # the same bytes, far fewer pixels
+    caption_y = height - full_caption.size[1] - cam._even(height * 0.04) + caption_dy
     for i in range(skip, count + skip):
         x, y, cw, ch = camera.rect(i)
         if (cw, ch) == (width, height):
@@ -317,9 +388,7 @@ def _new_frames(
                 yuv.blend(crop_planes, hero, *_hero_at(style, i, count + skip, camera, hero, x, y))
             frame = crop.reformat(width, height, interpolation="BILINEAR")
             planes = yuv.frame_views(frame)
-        # The caption fades in, so frame 0 shows the scene (or the reference image) untouched.
-        t = (i - skip) / FPS
-        yuv.blend(planes, caption, 0, caption_y, opacity=min(max((t - 0.25) / 0.5, 0.0), 1.0))
+        yuv.blend(planes, caption, caption_x, caption_y, opacity=caption_opacity(i - skip, count))
         yield frame
 
 

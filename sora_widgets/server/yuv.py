@@ -55,6 +55,25 @@ def rgba_to_planes(img: Image.Image) -> Planes:
     return planes
 
 
+def crop_to_alpha(sprite: Planes) -> tuple[Planes, int, int]:
+    """`sprite` cut to the even-aligned box around its visible pixels, and that box's (x, y).
+
+    Blending a pixel whose alpha is 0 leaves the frame as it was, so blending the cut sprite at
+    (x + dx, y + dy) gives the same bytes while touching far fewer pixels (a caption is mostly
+    transparent band). Even edges keep the half-resolution alpha and chroma planes aligned."""
+    import numpy as np
+
+    if sprite.alpha is None or sprite.alpha_half is None or not sprite.alpha.any():
+        return sprite, 0, 0
+    rows, cols = np.nonzero(sprite.alpha.any(axis=1))[0], np.nonzero(sprite.alpha.any(axis=0))[0]
+    y0, y1 = rows[0] // 2 * 2, min(sprite.alpha.shape[0], (rows[-1] + 2) // 2 * 2)
+    x0, x1 = cols[0] // 2 * 2, min(sprite.alpha.shape[1], (cols[-1] + 2) // 2 * 2)
+    hy0, hy1, hx0, hx1 = y0 // 2, y1 // 2, x0 // 2, x1 // 2
+    cut = Planes(sprite.y[y0:y1, x0:x1], sprite.u[hy0:hy1, hx0:hx1], sprite.v[hy0:hy1, hx0:hx1],
+                 sprite.alpha[y0:y1, x0:x1], sprite.alpha_half[hy0:hy1, hx0:hx1])
+    return cut, int(x0), int(y0)
+
+
 def plane_view(plane: Any) -> np.ndarray:
     """A writable (height, width) numpy view of a PyAV frame plane (rows may be padded)."""
     import numpy as np

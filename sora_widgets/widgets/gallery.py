@@ -1,13 +1,15 @@
 """`Gallery`: past generations from the job ledger and the output folder — thumbnails, a text and
 model filter, "hide flagged" (quality signals), open one in the player, or compare several side by side.
 
-Only small JPEG thumbnails go to the browser until a video is opened, so the gallery stays light
-with hundreds of videos; `page_size` tiles are shown at a time.
+Only small JPEG thumbnails go to the browser until a video is opened, and only for the tiles shown:
+`page_size` at a time, read from the ledger a page at a time (an indexed query with the filters
+applied in SQL), so opening it costs the same with 100 or 100,000 videos in the history.
 """
 
 from __future__ import annotations
 
 import io
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
+from ._length import length_text
 from ._signals import tile_badges
 from ._snapshot import Snapshotted
 from ._style import button, esc, section, shorten, stylesheet
@@ -22,6 +25,7 @@ from ._threads import LoopHop
 
 if TYPE_CHECKING:
     from ..jobs import JobRunner, Ledger
+    from .comparison import Compare
 
 THUMB_WIDTH = 176
 ALL_MODELS = "all models"
@@ -38,10 +42,16 @@ class GalleryItem:
     seconds: int | None = None
     thumbnail: Path | None = None
     backend: str = ""
+    op: str = "create"
     #: the job's key in the ledger ("" for stray files)
     key: str = ""
     #: quality signal codes (None: not checked yet)
     flags: tuple[str, ...] | None = None
+
+    @property
+    def length(self) -> str:
+        """"4s", or an extension's real length and what was added ("5s (+1s added)")."""
+        return length_text(self.op, self.seconds, self.path)
 
     @property
     def title(self) -> str:
@@ -54,37 +64,78 @@ class GalleryItem:
         return not needle or needle in f"{self.prompt} {self.video_id} {self.path.name}".lower()
 
 
-def collect(folder: Path, ledger: Ledger | None = None) -> list[GalleryItem]:
-    """Completed videos from the ledger (with their prompts), then stray MP4s in `folder`; newest first."""
-    items: dict[Path, GalleryItem] = {}
-    if ledger is not None and ledger.path.is_file():
-        from ..jobs.quality import checks_for
+#: a folder with more entries than this is not scanned for MP4s the ledger does not know (a
+#: researcher's output folder can hold 100,000 clips; listing it would cost more than the page)
+STRAY_SCAN_LIMIT = 2000
 
-        found = checks_for(ledger).stored()
-        for row in ledger.rows(status=("completed",)):
-            if not row.get("path"):
-                continue
-            path = Path(row["path"]).resolve()
-            if not path.is_file():
-                continue
-            req = row.get("request") or {}
-            size = req.get("size") or " ".join(str(req[k]) for k in ("resolution", "aspect_ratio") if req.get(k))
-            thumb = Path(row["thumbnail"]) if row.get("thumbnail") else None
-            items[path] = GalleryItem(
-                path=path, prompt=row.get("prompt") or "", model=row.get("model") or "",
-                video_id=row.get("video_id") or "", created=row.get("finished_at") or row.get("created_at") or 0.0,
-                size=size or "", seconds=req.get("seconds"), thumbnail=thumb, backend=row.get("backend") or "",
-                key=row["key"], flags=tuple(found[row["key"]].codes) if row["key"] in found else None,
-            )
-    if folder.is_dir():
-        for path in folder.glob("*.mp4"):
-            path = path.resolve()
-            if path not in items:
-                items[path] = GalleryItem(path=path, created=path.stat().st_mtime, video_id=path.stem)
-    return sorted(items.values(), key=lambda i: i.created, reverse=True)
+
+def _item_of(row: dict[str, Any], flags: dict[str, tuple[str, ...]]) -> GalleryItem | None:
+    """A ledger row as a tile (with its stored quality flags), or None when its file is gone."""
+    if not row.get("path"):
+        return None
+    path = Path(row["path"])
+    if not path.is_file():
+        return None
+    req = row.get("request") or {}
+    size = req.get("size") or " ".join(str(req[k]) for k in ("resolution", "aspect_ratio") if req.get(k))
+    thumb = Path(row["thumbnail"]) if row.get("thumbnail") else None
+    return GalleryItem(
+        path=path.resolve(), prompt=row.get("prompt") or "", model=row.get("model") or "",
+        video_id=row.get("video_id") or "", created=row.get("finished_at") or row.get("created_at") or 0.0,
+        size=size or "", seconds=req.get("seconds"), thumbnail=thumb, backend=row.get("backend") or "",
+        op=row.get("op") or "create", key=row["key"], flags=flags.get(row["key"]),
+    )
+
+
+def stray_files(folder: Path, ledger: Ledger | None) -> tuple[list[GalleryItem], bool]:
+    """MP4s in `folder` that no ledger row records, newest first, and whether the folder was small
+    enough to look (see STRAY_SCAN_LIMIT)."""
+    import os
+
+    from ..jobs import history
+
+    if not folder.is_dir():
+        return [], True
+    names: list[str] = []
+    with os.scandir(folder) as entries:
+        for n, entry in enumerate(entries):
+            if n >= STRAY_SCAN_LIMIT:
+                return [], False
+            if entry.name.endswith(".mp4") and entry.is_file():
+                names.append(entry.name)
+    paths = [(folder / name).resolve() for name in names]
+    known = history.known_paths(ledger, [str(p) for p in paths]) if ledger and ledger.path.is_file() else set()
+    items = [GalleryItem(path=p, created=p.stat().st_mtime, video_id=p.stem) for p in paths if str(p) not in known]
+    return sorted(items, key=lambda i: i.created, reverse=True), True
 
 
 _THUMBS: dict[tuple[str, float], bytes] = {}
+_POOL: list[Any] = []  # one worker thread, made on first use
+
+
+def _thumb_pool() -> Any:
+    """Thumbnails are made off the kernel's thread, one at a time: a page of tiles shows at once and
+    fills in as they come (decoding and scaling 24 images would otherwise hold up the cell)."""
+    if not _POOL:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _POOL.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="sora-thumbs"))
+    return _POOL[0]
+
+
+def cached_jpeg(item: GalleryItem) -> bytes | None:
+    try:
+        return _THUMBS.get((str(item.path), item.path.stat().st_mtime))
+    except OSError:
+        return None
+
+
+def _no_preview(width: int = THUMB_WIDTH) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (width, width * 9 // 16), (60, 60, 66)).save(buf, format="JPEG", quality=60)
+    return buf.getvalue()
 
 
 def thumbnail_jpeg(item: GalleryItem, width: int = THUMB_WIDTH) -> bytes:
@@ -127,8 +178,15 @@ class Gallery(Snapshotted, w.VBox):
         self.folder = Path(folder)
         self.ledger = runner.ledger if runner is not None and runner.ledger is not None else Ledger(self.folder)
         self.page_size = page_size
+        #: what is loaded so far: the ledger's newest videos (a page at a time) and the stray files
         self.items: list[GalleryItem] = []
         self.shown: list[GalleryItem] = []
+        self.total = 0
+        self._loaded: list[GalleryItem] = []
+        self._strays: list[GalleryItem] = []
+        self._scanned = True
+        self._cursor: Any = None
+        self._exhausted = True
         self.selected: set[Path] = set()
         self._tiles: dict[Path, tuple[tuple[str, ...] | None, w.VBox]] = {}
         self._checking: set[str] = set()
@@ -151,9 +209,11 @@ class Gallery(Snapshotted, w.VBox):
         self.count = w.HTML()
         self.grid = w.HBox(layout=w.Layout(flex_flow="row wrap", align_items="flex-start"))
         self.viewer = w.HBox(layout=w.Layout(flex_flow="row wrap", align_items="flex-start"))
-        self.search.observe(lambda _: self._render(), names="value")
-        self.model_filter.observe(lambda _: self._render(), names="value")
-        self.hide_flagged.observe(lambda _: self._render(), names="value")
+        self._pending: list[Any] = []
+        self._render_lock = threading.RLock()
+        self.search.observe(self._filter_changed, names="value")
+        self.model_filter.observe(self._filter_changed, names="value")
+        self.hide_flagged.observe(self._filter_changed, names="value")
         self.refresh_button.on_click(lambda _: self.refresh())
         self.compare_button.on_click(lambda _: self.compare())
         self.more_button.on_click(lambda _: self._more())
@@ -169,7 +229,7 @@ class Gallery(Snapshotted, w.VBox):
         self.refresh()
 
     def __repr__(self) -> str:
-        return f"Gallery({str(self.folder)!r}, {len(self.items)} videos)"
+        return f"Gallery({str(self.folder)!r}, {self._unfiltered_total()} videos)"
 
     def snapshot_html(self) -> str:
         """The tiles the user sees (filter applied), as stills with their prompts."""
@@ -184,28 +244,30 @@ class Gallery(Snapshotted, w.VBox):
 
     # -- data -------------------------------------------------------------------------------------
     def refresh(self, *, check: bool = True) -> None:
-        """Re-read the ledger and the folder (and start checking videos that have no signals yet)."""
-        self.items = collect(self.folder, self.ledger)
+        """Re-read the ledger's first page and the folder (and start checking the loaded videos that
+        have no quality signals yet)."""
+        from ..jobs import history
+
+        self._strays, self._scanned = stray_files(self.folder, self.ledger)
+        models = history.models(self.ledger) if self.ledger.path.is_file() else []
+        # assigned only when they change: each change renders (observers), and a refresh renders once below
+        options = (ALL_MODELS, *models)
+        if tuple(self.model_filter.options) != options:
+            current = self.model_filter.value
+            self.model_filter.options = options
+            if self.model_filter.value != (current if current in options else ALL_MODELS):
+                self.model_filter.value = current if current in options else ALL_MODELS
+        self._render()
         if check:
             self._check_unchecked()
-        models = sorted({i.model for i in self.items if i.model})
-        current = self.model_filter.value
-        self.model_filter.options = [ALL_MODELS, *models]
-        self.model_filter.value = current if current in self.model_filter.options else ALL_MODELS
-        self.selected &= {i.path for i in self.items}
-        self._render()
-
-    def filtered(self) -> list[GalleryItem]:
-        hide = self.hide_flagged.value
-        return [i for i in self.items if i.matches(self.search.value, self.model_filter.value)
-                and not (hide and i.flags)]
 
     def _check_unchecked(self) -> None:
-        """Videos in the ledger without signals are checked in the background; tiles update after."""
+        """Loaded videos without signals are checked in the background; tiles update after. Only the
+        pages read so far: a long history is not decoded because the gallery was opened."""
         from ..jobs.quality import checks_for
 
         checks = checks_for(self.ledger)
-        for item in self.items:
+        for item in self._loaded:
             if item.key and item.flags is None and item.key not in self._checking:
                 row = self.ledger.get(item.key)
                 if row is not None:
@@ -221,20 +283,86 @@ class Gallery(Snapshotted, w.VBox):
         self._refresh_due = False
         self.refresh(check=False)
 
-    def _more(self) -> None:
-        self._limit += self.page_size
+    def _filter_changed(self, _change: Any) -> None:
         self._render()
 
-    def _render(self) -> None:
+    def _filters(self) -> tuple[str, str | None]:
+        model = self.model_filter.value
+        return self.search.value.strip(), (None if not model or model == ALL_MODELS else model)
+
+    def _reload(self) -> None:
+        """Start the ledger pages again (a filter changed, or a refresh)."""
+        from ..jobs import history
+
+        text, model = self._filters()
+        self._loaded, self._cursor, self._exhausted = [], None, not self.ledger.path.is_file()
+        self.total = 0 if self._exhausted else history.count(self.ledger, status=("completed",), model=model,
+                                                              text=text or None)
+
+    def _load(self, wanted: int) -> None:
+        """Read ledger pages until `wanted` videos with a file are loaded or the ledger ends."""
+        from ..jobs import history
+        from ..jobs.quality import checks_for
+
+        text, model = self._filters()
+        hide = bool(self.hide_flagged.value)
+        while not self._exhausted and sum(not (hide and i.flags) for i in self._loaded) < wanted:
+            got = history.page(self.ledger, limit=max(wanted - len(self._loaded), self.page_size),
+                               status=("completed",), model=model, text=text or None, before=self._cursor)
+            stored = checks_for(self.ledger).stored_among([r["key"] for r in got.rows])
+            flags = {key: tuple(found.codes) for key, found in stored.items()}
+            self._loaded.extend(i for i in (_item_of(r, flags) for r in got.rows) if i is not None)
+            self._cursor, self._exhausted = got.next, got.next is None
+
+    def filtered(self) -> list[GalleryItem]:
+        """The loaded videos that match the filters, newest first. Stray files older than the last
+        loaded ledger page wait until the ledger is exhausted, so the order is never wrong."""
+        text, model = self._filters()
+        hide = bool(self.hide_flagged.value)
+        oldest = self._loaded[-1].created if self._loaded and not self._exhausted else None
+        strays = [i for i in self._strays if i.matches(text, model or "") and (oldest is None or i.created >= oldest)]
+        return sorted([i for i in (*self._loaded, *strays) if not (hide and i.flags)], key=lambda i: i.created,
+                      reverse=True)
+
+    def _more(self) -> None:
+        self._limit += self.page_size
+        self._render(reload=False)
+        self._check_unchecked()
+
+    def _render(self, reload: bool = True) -> None:
+        # one render at a time: without a kernel loop to hop onto (scripts, tests), quality results
+        # re-render from their worker thread while the caller may be changing a filter
+        with self._render_lock:
+            self._render_locked(reload)
+
+    def _render_locked(self, reload: bool) -> None:
+        if reload:
+            self._reload()
+        self._load(self._limit)
         matches = self.filtered()
+        self.items = sorted({*self._loaded, *self._strays}, key=lambda i: i.created, reverse=True)
+        self.selected &= {i.path for i in self.items}
         self.shown = matches[: self._limit]
         self.grid.children = tuple(self._tile(i) for i in self.shown)
-        live = {i.path for i in self.items}
+        live = {i.path for i in self.shown}
         for path in [p for p in self._tiles if p not in live]:
-            self._tiles.pop(path)[1].close()
-        self.more_button.layout.display = "" if len(matches) > len(self.shown) else "none"
-        total = f" of {len(self.items)}" if len(matches) != len(self.items) else ""
-        self.count.value = f'<span class="sora-muted">{len(matches)}{total} videos</span>'
+            self._tiles.pop(path)[1].close()  # tiles (and their thumbnails) exist only while shown
+        text, model = self._filters()
+        total = self.total + sum(i.matches(text, model or "") for i in self._strays)
+        if self.hide_flagged.value and self._exhausted:  # flags are known for what is loaded
+            total = len(matches)
+        more = len(matches) > len(self.shown) or not self._exhausted
+        self.more_button.layout.display = "" if more else "none"
+        everything = self.total if (text or model or self.hide_flagged.value) else None
+        of = f" of {self._unfiltered_total()}" if everything is not None else ""
+        note = "" if self._scanned else " (folder too large to look for files the ledger does not list)"
+        self.count.value = f'<span class="sora-muted">{total}{of} videos{note}</span>'
+
+    def _unfiltered_total(self) -> int:
+        from ..jobs import history
+
+        ledger = history.count(self.ledger, status=("completed",)) if self.ledger.path.is_file() else 0
+        return ledger + len(self._strays)
 
     def _tile(self, item: GalleryItem) -> w.VBox:
         cached = self._tiles.get(item.path)
@@ -244,26 +372,60 @@ class Gallery(Snapshotted, w.VBox):
             self._tiles[item.path] = (item.flags, self._make_tile(item))
         return self._tiles[item.path][1]
 
+    def _shared(self) -> dict[str, w.Widget]:
+        """Layouts and styles every tile uses, made once: a tile is 6 widgets instead of 16 (each
+        Layout and style is a widget of its own), which is most of what a page of tiles costs."""
+        if not hasattr(self, "_shared_parts"):
+            from ipywidgets.widgets.widget_bool import CheckboxStyle
+            from ipywidgets.widgets.widget_string import HTMLStyle
+
+            self._shared_parts: dict[str, w.Widget] = {
+                "thumb": w.Layout(width=f"{THUMB_WIDTH}px"), "caption": w.Layout(), "pick": w.Layout(width="90px"),
+                "open": w.Layout(width="auto"), "row": w.Layout(align_items="center"),
+                "tile": w.Layout(width=f"{THUMB_WIDTH + 14}px"), "pick_style": CheckboxStyle(),
+                "open_style": w.ButtonStyle(), "html_style": HTMLStyle(),
+            }
+        return self._shared_parts
+
     def _make_tile(self, item: GalleryItem) -> w.VBox:
-        try:
-            thumb: w.Widget = w.Image(value=thumbnail_jpeg(item), format="jpeg",
-                                      layout=w.Layout(width=f"{THUMB_WIDTH}px"))
-        except Exception:  # unreadable file: a placeholder, not an error
-            thumb = w.HTML(f'<div class="sora-muted" style="width:{THUMB_WIDTH}px">no preview</div>')
+        shared = self._shared()
+        cached = cached_jpeg(item)
+        thumb = w.Image(value=cached or b"", format="jpeg", layout=shared["thumb"])
+        if cached is None:
+            self._fill_later(thumb, item)
         when = time.strftime("%b %d %H:%M", time.localtime(item.created)) if item.created else ""
-        meta = " · ".join(x for x in (item.model, item.size, f"{item.seconds}s" if item.seconds else "", when) if x)
+        meta = " · ".join(x for x in (item.model, item.size, item.length, when) if x)
         caption = w.HTML(f'<div class="sora-card-title" style="max-width:{THUMB_WIDTH}px" title="{esc(item.prompt)}">'
                          f'{esc(shorten(item.title, 40))}</div><div class="sora-meta">{esc(meta)}</div>'
-                         f"<div>{tile_badges(item.flags)}</div>")
-        pick = w.Checkbox(item.path in self.selected, description="compare", indent=False,
-                          layout=w.Layout(width="90px"))
+                         f"<div>{tile_badges(item.flags)}</div>",
+                         layout=shared["caption"], style=shared["html_style"])
+        pick = w.Checkbox(item.path in self.selected, description="compare", indent=False, layout=shared["pick"],
+                          style=shared["pick_style"])
         pick.observe(lambda ch, p=item.path: self._select(p, ch["new"]), names="value")
-        open_button = button("Open", icon="play")
+        open_button = w.Button(description="Open", icon="play", tooltip="Open", layout=shared["open"],
+                               style=shared["open_style"])
+        open_button.add_class("sora-small")  # as _style.button makes them
         open_button.on_click(lambda _, it=item: self.play(it))
-        tile = w.VBox([thumb, caption, w.HBox([open_button, pick], layout=w.Layout(align_items="center"))],
-                      layout=w.Layout(width=f"{THUMB_WIDTH + 14}px"))
+        tile = w.VBox([thumb, caption, w.HBox([open_button, pick], layout=shared["row"])], layout=shared["tile"])
         tile.add_class("sora-tile")
         return tile
+
+    def _fill_later(self, image: w.Image, item: GalleryItem) -> None:
+        def make() -> None:
+            try:
+                data = thumbnail_jpeg(item)
+            except Exception:  # unreadable file: a grey placeholder, not an error
+                data = _no_preview()
+            self._hop.call(setattr, image, "value", data)  # on the kernel's loop when there is one
+
+        self._pending.append(_thumb_pool().submit(make))
+
+    def wait_thumbnails(self, timeout: float = 30.0) -> None:
+        """Block until the shown tiles have their thumbnails (scripts and tests; a notebook need not)."""
+        from concurrent.futures import wait
+
+        pending, self._pending = self._pending, []
+        wait(pending, timeout=timeout)
 
     def _select(self, path: Path, on: bool) -> None:
         if on:
@@ -310,16 +472,17 @@ class Gallery(Snapshotted, w.VBox):
         self._show_in_viewer((player,))
         return player
 
-    def compare(self, which: list[GalleryItem | int | str | Path] | None = None) -> list[w.VBox]:
-        """Show several videos side by side (the checked tiles when `which` is None)."""
+    def compare(self, which: list[GalleryItem | int | str | Path] | None = None) -> Compare | None:
+        """Open the checked tiles (or `which`) in a `Compare`: synced playback, frame steps, wipe."""
+        from .comparison import Compare
+
         items = [self._item(x) for x in which] if which else [i for i in self.items if i.path in self.selected]
         if len(items) < 2:
             self._show_in_viewer((w.HTML('<div class="sora-muted">Tick "compare" on two or more videos.</div>'),))
-            return []
-        width = 360 if len(items) <= 3 else 280
-        players = [self._player(i, width) for i in items]
-        self._show_in_viewer(tuple(players))
-        return players
+            return None
+        view = Compare(items, title=f"{len(items)} videos from the gallery")
+        self._show_in_viewer((view,))
+        return view
 
     def _show_in_viewer(self, children: tuple[w.Widget, ...]) -> None:
         for old in self.viewer.children:

@@ -153,3 +153,64 @@ def test_thumbnail_over_http_is_webp(server, client_for):
     assert Image.open(io.BytesIO(thumb.content)).format == "WEBP"
     ranged = api.get(f"/videos/{video['id']}/content", headers={"Range": "bytes=0-99"})
     assert ranged.status_code == 206 and len(ranged.content) == 100  # browsers seek with ranges
+
+
+def test_frames_drawn_ahead_keep_their_order_raise_errors_and_stop_when_left() -> None:
+    import importlib
+    import threading
+
+    render_mod = importlib.import_module("sora_widgets.server.render")
+    assert list(render_mod._prefetch(iter(range(50)))) == list(range(50))
+
+    def broken():
+        yield 1
+        raise ValueError("bad frame")
+
+    got = []
+    with pytest.raises(ValueError, match="bad frame"):
+        for frame in render_mod._prefetch(broken()):
+            got.append(frame)
+    assert got == [1]
+
+    drawn = []
+
+    def endless():
+        n = 0
+        while True:
+            drawn.append(n)
+            yield n
+            n += 1
+
+    frames = render_mod._prefetch(endless(), depth=2)
+    assert next(frames) == 0
+    frames.close()  # e.g. a cancelled render: the drawing thread ends, it does not run on
+    assert not any(t.name == "sora-render-frames" for t in threading.enumerate())
+    assert len(drawn) <= 5
+
+
+def test_a_sprite_cut_to_its_visible_box_blends_to_the_same_bytes() -> None:
+    from sora_widgets.server import yuv
+
+    rgba = np.zeros((40, 64, 4), np.uint8)
+    rgba[9:27, 13:40] = (200, 30, 90, 255)  # odd edges: the cut rounds them outwards to even ones
+    rgba[12:20, 20:30, 3] = 128
+    sprite = yuv.rgba_to_planes(Image.fromarray(rgba, "RGBA"))
+    cut, dx, dy = yuv.crop_to_alpha(sprite)
+    assert (dx, dy) == (12, 8) and cut.size == (28, 20)
+    rng = np.random.default_rng(1)
+    base = tuple(rng.integers(0, 256, shape, dtype=np.uint8) for shape in ((60, 100), (30, 50), (30, 50)))
+    whole, part = tuple(p.copy() for p in base), tuple(p.copy() for p in base)
+    for opacity in (1.0, 0.4):
+        yuv.blend(whole, sprite, 20, 10, opacity=opacity)
+        yuv.blend(part, cut, 20 + dx, 10 + dy, opacity=opacity)
+        assert all((a == b).all() for a, b in zip(whole, part, strict=True))
+
+
+def test_the_last_frame_carries_no_caption(tmp_path):
+    """Issue 17: chained shots stacked captions, because each took the captioned last frame."""
+    ref = tmp_path / "grey.png"
+    Image.new("RGB", (320, 180), (120, 120, 120)).save(ref)
+    data = _render(tmp_path, "cap", prompt="A grey wall, static camera", reference=str(ref), seconds=2)
+    first, middle, last = frames_rgb(data, (0, 24, -1))
+    assert float(middle.std()) > 4  # the caption is there in the middle of the clip...
+    assert float(first.std()) < 3 and float(last.std()) < 3  # ...but not on the first or the last frame
