@@ -345,7 +345,8 @@ class ClientCore:
     def storage_http_kwargs(self) -> dict[str, Any]:
         """A separate, plain HTTP client for the storage host: none of our headers (never our key),
         and not our transport, which talks to the video server only."""
-        return self.new_http_kwargs()
+        timeout = httpx.Timeout(self.settings.timeout, connect=self.settings.connect_timeout)
+        return {"timeout": timeout, "follow_redirects": True}
 
     @staticmethod
     def thumbnail_path(video_path: Path) -> Path:

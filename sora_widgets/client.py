@@ -559,7 +559,7 @@ class AsyncSoraClient(ClientCore):
                     raise
                 except DownloadError as exc:
                     raise self.storage_error(video_id, location, exc.message) from None
-                await asyncio.sleep(delay)
+                await _sleep(delay)
                 attempt += 1
 
     async def poll(
