@@ -58,9 +58,28 @@ class ModelCapabilities(BaseModel):
 
     @property
     def size_default(self) -> str | None:
+        """The declared default, else the first landscape size: one default (landscape) on every
+        backend, whatever order a backend lists its sizes in."""
         if self.default_size:
             return self.default_size
-        return self.sizes[0] if self.sizes else None
+        return next((s for s in self.sizes if _landscape(s)), self.sizes[0] if self.sizes else None)
+
+    @property
+    def aspect_default(self) -> str | None:
+        """The first landscape aspect ratio offered (16:9 first), else the first one."""
+        if not self.aspect_ratios:
+            return None
+        if "16:9" in self.aspect_ratios:
+            return "16:9"
+        return next((a for a in self.aspect_ratios if _landscape(a.replace(":", "x"))), self.aspect_ratios[0])
+
+
+def _landscape(shape: str) -> bool:
+    try:
+        w, h = (float(x) for x in shape.lower().split("x"))
+    except ValueError:
+        return False
+    return w > h
 
 
 class BackendCapabilities(BaseModel):

@@ -25,6 +25,7 @@ Keys never appear in any message: messages are built from server text that went 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -55,15 +56,89 @@ class UnsupportedFeatureError(InvalidRequestError):
     pass
 
 
-def from_validation_error(exc: Exception) -> InvalidRequestError:
-    """One line from a pydantic ValidationError: the first problem, with its field."""
+def from_validation_error(
+    exc: Exception,
+    *,
+    names: Mapping[str, str] | None = None,
+    hints: Mapping[str, str] | None = None,
+    cls: type[InvalidRequestError] | None = None,
+    fallback: str | None = None,
+) -> InvalidRequestError:
+    """THE translation of a pydantic `ValidationError` into the toolkit's one line (what, why, what
+    to do), shared by the client, the magics, the Studio and the CLI.
+
+    The first problem names its field (`names` maps a field to what the user typed, e.g. a flag
+    `--seconds`), says why in words (never pydantic's wording with its URL) and carries a hint:
+    `hints[field]`, else one derived from the problem, else `fallback`. The error's `param` is the field.
+    """
     errors = getattr(exc, "errors", None)
-    first = errors()[0] if callable(errors) and errors() else {}
-    loc = ".".join(str(x) for x in first.get("loc", ()) if x != "__root__") or None
-    msg = str(first.get("msg", exc)).removeprefix("Value error, ")
-    more = len(errors()) - 1 if callable(errors) else 0
-    text = f"{loc}: {msg}" if loc else msg
-    return InvalidRequestError(text + (f" (and {more} more)" if more > 0 else ""), param=loc)
+    items: list[Any] = list(errors()) if callable(errors) else []
+    if not items:
+        return (cls or InvalidRequestError)(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    first = items[0]
+    path = [str(p) for p in first.get("loc", ()) if p != "__root__" and not str(p).isdigit()]
+    field = path[0] if path else ""
+    label = (names or {}).get(field) or ".".join(path)
+    what, why, hint = _explain(first, label)
+    if len(items) > 1:
+        why += f" (and {len(items) - 1} more problem{'s' if len(items) > 2 else ''})"
+    if first.get("type") != "string_too_long":  # "shorten it by N" beats any general advice
+        hint = (hints or {}).get(field) or hint
+    hint = hint or FIELD_HINTS.get(field) or fallback or (f"check {label}" if label else
+                                                                           "check the request")
+    if what and field and label.startswith(field) and why.startswith(field):  # the validator named it already
+        what = ""
+    text = f"{what} {why}" if what and why.startswith("is ") else f"{what}: {why}" if what else why
+    return (cls or InvalidRequestError)(text, param=field or None, hint=hint)
+
+
+#: what to do about a bad `VideoRequest` field when the caller has no better hint
+FIELD_HINTS: dict[str, str] = {
+    "prompt": "describe the video: a subject and an action are enough",
+    "seconds": "give a whole number of seconds the model offers",
+    "seed": f"use a whole number from 0 to {2**32 - 1}",
+    "size": "write it as WIDTHxHEIGHT, e.g. 1280x720",
+    "fit": "allowed: cover, contain, none",
+    "input_reference": "give a PNG, JPEG or WebP image (a file, bytes or an http(s) URL)",
+}
+
+
+def _shown(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _explain(err: Mapping[str, Any], label: str) -> tuple[str, str, str | None]:
+    """(what, why, hint) for one pydantic error dict, in plain words."""
+    kind, ctx, value = str(err.get("type", "")), err.get("ctx") or {}, err.get("input")
+    quiet = (value is None or isinstance(value, (dict, bytes, bytearray)) or kind.startswith("string_too")
+             or kind == "extra_forbidden")
+    what = label if quiet or not label else f"{label} {_shown(value)}"
+    if kind == "string_too_long":
+        size, limit = len(value) if isinstance(value, str) else 0, int(ctx.get("max_length", 0))
+        extra = size - limit
+        return (what, f"is {size:,} characters long, over the limit of {limit:,}",
+                f"shorten it by {extra:,} character{'s' if extra > 1 else ''}")
+    if kind == "string_too_short":
+        return what, "is empty", None
+    bounds = {"greater_than_equal": ("ge", "at least"), "greater_than": ("gt", "more than"),
+              "less_than_equal": ("le", "at most"), "less_than": ("lt", "less than")}
+    if kind in bounds:
+        key, words = bounds[kind]
+        bound = ctx.get(key)
+        if isinstance(bound, float) and bound.is_integer():
+            bound = int(bound)
+        return what, f"must be {words} {bound}", None
+    plain = {"int_parsing": "must be a whole number", "int_from_float": "must be a whole number",
+             "int_type": "must be a whole number", "float_parsing": "must be a number",
+             "bool_parsing": "must be true or false", "missing": "is required",
+             "extra_forbidden": "is not a known field"}
+    if kind in plain:
+        return what, plain[kind], ("check the spelling" if kind == "extra_forbidden" else None)
+    if kind == "literal_error":
+        return what, f"must be one of {ctx.get('expected', '?')}", None
+    msg = " ".join(str(err.get("msg", "invalid value")).removeprefix("Value error, ").split())
+    return what, msg, None
 
 
 class BudgetExceededError(SoraError):

@@ -22,7 +22,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .capabilities import BackendCapabilities, check_seconds
-from .errors import InvalidRequestError
+from .errors import InvalidRequestError, from_validation_error
 from .models import VideoRequest, normal_size
 
 Kind = Literal["text", "int", "size", "aspect", "choice", "ref", "bool", "json"]
@@ -197,6 +197,18 @@ def option_words(request: VideoRequest, *, magic: bool = False) -> list[str]:
     return words
 
 
+def relative_path(path: Any) -> str:
+    """A path relative to the working folder (in a kernel: the notebook's) when it lies inside it,
+    so a copied cell or command works for whoever opens the notebook; else as given."""
+    import os
+
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return str(path)
+    return str(path) if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
 def escape_braces(text: str) -> str:
     """Text that `%%sora`'s `{name}` interpolation gives back unchanged."""
     return text.replace("{", "{{").replace("}", "}}")
@@ -211,7 +223,7 @@ def _words(p: Param, request: VideoRequest) -> Iterator[str]:
             yield p.flag if value else str(p.off_flag)
     elif p.kind == "ref":
         if value.kind == "path" and value.path is not None:
-            yield from _pair(p, str(value.path))
+            yield from _pair(p, relative_path(value.path))
         elif value.kind == "url" and value.url and not value.url.startswith("data:"):
             yield from _pair(p, value.url)
     elif p.field == "fit":
@@ -234,22 +246,9 @@ def _pair(p: Param, value: str) -> list[str]:
 def usage_error(exc: ValidationError, cls: type[E], *, hints: dict[str, str] | None = None,
                 flag_of: dict[str, str] | None = None, default_hint: str | None = None) -> E:
     """The first problem of a pydantic error about options or a request, as one line naming the
-    option (`--seconds 0: ...`) with a hint; never pydantic's multi-line text or its URL."""
-    err = exc.errors()[0]
-    loc = [str(p) for p in err.get("loc", ()) if not str(p).isdigit()]
-    field = loc[0] if loc else ""
-    msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
-    value = err.get("input")
-    flags = {**FLAG_OF, **(flag_of or {})}
-    where = flags.get(field, field)
-    hint = {**HINTS, **(hints or {})}.get(field) or default_hint
-    if err.get("type") == "literal_error" and field == "fit":
-        msg = f"{value!r} is not a fit mode"
-    quiet = isinstance(value, (dict, bytes)) or value is None or field == "prompt" or where == field
-    if not where:
-        text = msg
-    elif quiet:
-        text = f"{where}: {msg}"
-    else:
-        text = f"{where} {value!r}: {msg}"
-    return cls(text, param=field or None, hint=hint)
+    option (`--seconds 0: must be at least 1`) with a hint: the toolkit's one translation
+    (`errors.from_validation_error`) with the option table's flags and hints."""
+    err = from_validation_error(exc, names={**FLAG_OF, **(flag_of or {})}, hints={**HINTS, **(hints or {})},
+                                cls=cls, fallback=default_hint)
+    assert isinstance(err, cls)
+    return err

@@ -197,8 +197,8 @@ async def test_auth_error_is_one_line_with_hint(make_client, fake: FakeVideos) -
 @pytest.mark.parametrize(
     ("fields", "match"),
     [
-        ({"prompt": ""}, "at least 1 character"),
-        ({"prompt": "x" * 32001}, "at most 32000"),
+        ({"prompt": ""}, "prompt is empty"),
+        ({"prompt": "x" * 32001}, "over the limit of 32,000"),
         ({"prompt": "ok", "size": "1000x1000"}, "allowed sizes: 720x1280, 1280x720"),
         ({"prompt": "ok", "seconds": 5}, "allowed seconds: 4, 8, 12"),
         ({"prompt": "ok", "input_reference": "/no/such/file.png"}, "not found"),

@@ -169,6 +169,7 @@ print(sora_widgets.__version__, sora_widgets.load_ipython_extension.__doc__.spli
 - `%sora models` — what the active backend offers; `%sora status`, `%sora list` — your jobs
 - **02** the widget studio · **03** prompting with the composer and the linter · **04** image to video
   and iterative refinement · **05** storyboards · **06** batches, cost and budget · **07** real backends
+  · **08** sharing: notebooks that show their videos everywhere, exported reports · **09** compare and judge
 """),
     ("code", "%sora models"),
 ]
@@ -368,7 +369,8 @@ print(format_findings(lint(fixed_text, fixed_request, capabilities=sora2)))
 ## The other pitfalls
 
 Overly complex scenes, ambiguous positions, contradictions, negations that belong in the "avoid"
-field, missing camera or lighting:
+field, missing camera or lighting. For complexity, plurals, counts and groups are subjects too:
+"five children" is five, "a marching band" is several.
 """),
     ("code", """
 for text in [
@@ -540,11 +542,21 @@ print(film)
 info = probe(film.path)
 print(info.size, f"{info.duration:.2f}s")
 """),
-    ("md", "Regenerate one shot without redoing the others, then stitch again:"),
+    ("md", """
+Regenerate one shot without redoing the others: shots are numbered as every line prints them, so
+`regenerate(2)` is shot 2. The new take has a new seed, so it really differs; shot 3 was chained
+from the old take, so it is flagged `stale`. Stitch again with a crossfade of 6 frames (0.25 s at
+24 fps); the crossfade film gets its own file name.
+"""),
     ("code", """
 for status in board.regenerate(2):
     print(status.line())
 print(board.stitch(crossfade=6))
+"""),
+    ("md", "Shot 3 still starts from the old take's last frame; `run(cascade=True)` re-chains it from the new one:"),
+    ("code", """
+for status in board.run(cascade=True):
+    print(status.line())
 """),
     ("md", "## The same as a cell: `%%sora --storyboard`"),
     ("code", "%load_ext sora_widgets"),

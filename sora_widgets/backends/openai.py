@@ -17,16 +17,18 @@ _SORA2_PRICE = {"720x1280": 0.10, "1280x720": 0.10}
 _PRO_PRICE = {"720x1280": 0.30, "1280x720": 0.30, "1024x1792": 0.50, "1792x1024": 0.50}
 
 
+# The toolkit asks for landscape by default on every backend (the API itself would pick 720x1280
+# when no size is sent, but the toolkit always sends one).
 def _sora2(model_id: str) -> ModelCapabilities:
     return ModelCapabilities(
-        id=model_id, durations=(4, 8, 12), sizes=_SIZES_720, default_size="720x1280",
+        id=model_id, durations=(4, 8, 12), sizes=_SIZES_720, default_size="1280x720",
         price_per_second=_SORA2_PRICE, **_FEATURES,
     )
 
 
 def _pro(model_id: str) -> ModelCapabilities:
     return ModelCapabilities(
-        id=model_id, durations=(4, 8, 12), sizes=_SIZES_PRO, default_size="720x1280",
+        id=model_id, durations=(4, 8, 12), sizes=_SIZES_PRO, default_size="1280x720",
         price_per_second=_PRO_PRICE, **_FEATURES,
     )
 

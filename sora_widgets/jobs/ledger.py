@@ -384,6 +384,21 @@ class Ledger:
         rows = [_decode(r) for r in (*live, *lost) if r is not None]
         return sorted(rows, key=lambda r: r["created_at"])
 
+    def recent_durations(self, backend: str, model: str, limit: int = 20) -> list[tuple[int, float]]:
+        """(seconds of video, seconds from submit to file) of the last `limit` completed creates of
+        this backend and model, newest first (for ETAs)."""
+        sql = ("SELECT request, finished_at - submitted_at AS took FROM jobs WHERE backend=? AND model=? "
+               "AND status='completed' AND op='create' AND submitted_at IS NOT NULL AND finished_at IS NOT NULL "
+               "ORDER BY finished_at DESC LIMIT ?")
+        with self._db() as db:
+            rows = db.execute(sql, (backend, model, limit)).fetchall()
+        out = []
+        for row in rows:
+            seconds = json.loads(row["request"]).get("seconds")
+            if isinstance(seconds, int) and row["took"] is not None and row["took"] > 0:
+                out.append((seconds, float(row["took"])))
+        return out
+
     def events(self, key: str) -> list[tuple[float, str, int]]:
         with self._db() as db:
             rows = db.execute("SELECT at, status, progress FROM events WHERE key=? ORDER BY at", (key,))

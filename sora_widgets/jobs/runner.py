@@ -399,6 +399,7 @@ class JobRunner:
                 continue
             self.ledger.adopt(row["key"])  # ours now: another kernel's resume will leave it be
             job = Job(_state_from_row(row))
+            self.jobs[:] = [j for j in self.jobs if j.key != job.key]  # replaces its old entry: never listed twice
             self.jobs.append(job)
             self._start(job, self._execute(job, attach=True), background=background)
             jobs.append(job)

@@ -82,11 +82,12 @@ class JobState:
 
     @property
     def eta(self) -> float | None:
-        """Seconds left, extrapolated from progress so far (None until there is progress)."""
-        if self.done or self.progress <= 0 or self.progress >= 100 or self.submitted_at is None:
-            return None
-        spent = time.time() - self.submitted_at
-        return spent * (100 - self.progress) / self.progress
+        """Seconds left, extrapolated from progress once a quarter is done (None before: early
+        percentages promise wild times). Views with a ledger use `eta.time_left`, which knows how
+        long the backend took lately."""
+        from .eta import time_left
+
+        return time_left(self, None)
 
     def result(self) -> GenerationResult:
         if not self.ok or self.video is None or self.path is None:

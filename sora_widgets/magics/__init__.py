@@ -108,8 +108,22 @@ def settings_for_backend(base: JobRunner, backend: str) -> Any:
         raise unknown_backend(backend) from None
 
 
+def keep_empty_body(lines: list[str]) -> list[str]:
+    """Input transformer: a `%%sora` cell with a blank body keeps one blank line, so the magic runs
+    and says that the cell body is the prompt (IPython itself would refuse an empty body with
+    "Did you mean the line magic?", which misleads here)."""
+    if not lines or not lines[0].startswith("%%sora") or any(x.strip() for x in lines[1:]):
+        return lines
+    head = lines[0] if lines[0].endswith("\n") else lines[0] + "\n"
+    word = head[2:].split(None, 1)[0] if head[2:].strip() else ""
+    return [head, "\n"] if word == "sora" else lines
+
+
 def load_ipython_extension(ipython: Any) -> None:
     ipython.register_magics(SoraMagics)
+    cleanup = getattr(ipython, "input_transformers_cleanup", None)
+    if cleanup is not None and keep_empty_body not in cleanup:
+        cleanup.append(keep_empty_body)
     from ..share.frontend import register_live_view
 
     register_live_view(_player_view)
@@ -126,6 +140,9 @@ def unload_ipython_extension(ipython: Any) -> None:
     manager = ipython.magics_manager
     for kind in ("line", "cell"):
         manager.magics[kind].pop("sora", None)
+    cleanup = getattr(ipython, "input_transformers_cleanup", None)
+    if cleanup is not None and keep_empty_body in cleanup:
+        cleanup.remove(keep_empty_body)
     instance = manager.registry.pop("SoraMagics", None)
     if instance is not None and instance in getattr(ipython, "configurables", []):
         ipython.configurables.remove(instance)

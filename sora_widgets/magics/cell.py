@@ -49,6 +49,10 @@ class Cell:
 
     # -- building ------------------------------------------------------------------------------
     def parse(self) -> tuple[CellArgs, str]:
+        if not (self.body or "").strip():
+            raise MagicUsageError("the cell body is empty, and the cell body is the prompt", param="prompt",
+                                  hint="write the prompt on the lines below %%sora (the line magic %sora takes "
+                                       "subcommands: %sora help)")
         args = parse_cell_line(self.line, self.ns)
         prompt = interpolate(self.body or "", self.ns).strip()
         if not prompt:
@@ -74,7 +78,7 @@ class Cell:
         if args.storyboard:
             from .storyboard_cell import run_storyboard
 
-            value = run_storyboard(runner, args, prompt)
+            value = run_storyboard(runner, args, prompt, in_kernel=self.in_kernel)
             if args.name:
                 self.ns[args.name] = value
             return value
@@ -92,9 +96,18 @@ class Cell:
         preflight(runner, request, op)
         jobs = submit_variations(runner, request, args.variations, op=op, parent_id=parent,
                                  background=not args.no_wait)
+        if args.name and not args.no_wait:  # an interrupt must not lose the name: %sora resume sets it
+            from .names import remember
+
+            remember(runner, jobs, args.name)
         if args.no_wait:
             return self._no_wait(jobs, runner, args)
-        states = wait(jobs, in_kernel=self.in_kernel)
+        try:
+            states = wait(jobs, in_kernel=self.in_kernel, ledger=runner.ledger)
+        except Interrupted as exc:
+            if args.name:
+                exc.hint = f"{exc.hint or ''}; it sets {args.name} when the video is ready"
+            raise
         return self._finish(states, args)
 
     def _finish(self, states: list[JobState], args: CellArgs) -> Any:
@@ -144,10 +157,10 @@ def preflight(runner: JobRunner, request: VideoRequest, op: str) -> None:
     runner.client.endpoint()  # no key / no base URL: one line, nothing sent (starts the local server)
 
 
-def wait(jobs: list[Job], *, in_kernel: bool) -> list[JobState]:
+def wait(jobs: list[Job], *, in_kernel: bool, ledger: Any = None) -> list[JobState]:
     """Block until every job is done, showing progress. Ctrl-C / Kernel > Interrupt stops waiting:
     the jobs stay resumable and `PollInterrupted` names them."""
-    view = Progress(jobs, in_kernel=in_kernel)
+    view = Progress(jobs, in_kernel=in_kernel, ledger=ledger)
     try:
         while True:
             view.refresh()
@@ -235,7 +248,7 @@ def dry_run(runner: JobRunner, args: CellArgs, request: VideoRequest, cost: floa
     if wire:
         lines += ["", "wire:", *(f"  {line}" for line in wire)]
     lines += ["", "validation: " + ("ok" if not problems else "; ".join(problems))]
-    findings = lint_findings(request, runner)
+    findings = lint_findings(as_asked(request, args, runner), runner)
     lines += ["", "lint:", *(f"  {f}" for f in findings)] if findings else ["", "lint: no findings"]
     n = args.variations
     each = cost / n if n else cost
@@ -266,6 +279,15 @@ def _wire(runner: JobRunner, request: VideoRequest, op: str, parent: str | None)
         body[name] = data.decode(errors="replace") if filename is None else f"<{filename}: {len(data)} bytes {mime}>"
     lines += [f"{k}: {json.dumps(v) if not isinstance(v, str) else v}" for k, v in body.items()]
     return lines, problems
+
+
+def as_asked(request: VideoRequest, args: CellArgs, runner: JobRunner) -> VideoRequest:
+    """The request as the user asked for it, for the linter: a length nobody chose (the model's
+    default) is left unset, so "6 seconds" in the prompt is proposed as the length instead of
+    being dropped in favour of the default."""
+    if args.seconds is None and runner.settings.seconds is None and not runner.settings.profile().get("seconds"):
+        return request.with_(seconds=None)
+    return request
 
 
 def lint_findings(request: VideoRequest, runner: JobRunner) -> list[Any]:

@@ -50,7 +50,7 @@ class Commands:
     def cmd_status(self, rest: str) -> Any:
         ident = _one_arg(rest, "status", optional=True)
         if ident is None:
-            jobs = self.runner.jobs
+            jobs = session_jobs(self.runner.jobs)
             choices = self._choices()
             if not jobs:
                 if choices is not None:
@@ -98,7 +98,7 @@ class Commands:
         stored = self.runner.quality.stored_among([r["key"] for r in shown])
         flags = {k: " ".join(s.codes) or "ok" for k, s in stored.items()}
         rows = [[r.get("video_id") or r["key"], r["status"], r.get("model") or "", _req(r, "size"),
-                 _req(r, "seconds"), f"${_cost(r):.2f}", flags.get(r["key"], ""), _rel(r.get("path")),
+                 _req(r, "seconds"), _cost_text(r), flags.get(r["key"], ""), _rel(r.get("path")),
                  _short(r.get("prompt") or "")]
                 for r in shown]
         return Table(f"ledger: {len(shown)} of {total} jobs, newest first",
@@ -166,7 +166,7 @@ class Commands:
             note = f" ({len(pending)} belong to other backends)" if pending else ""
             return Text(f"nothing to resume on the {runner.backend} backend{note}")
         print(f"resuming {len(jobs)} job(s): {', '.join(j.state.video_id or j.key for j in jobs)}")
-        states = wait(jobs, in_kernel=self.in_kernel)
+        states = wait(jobs, in_kernel=self.in_kernel, ledger=runner.ledger)
         from ..results import GenerationResults
         from .cell import failure
 
@@ -176,6 +176,11 @@ class Commands:
                 done.append(result_of(state))
             else:
                 failure(state)
+        from .names import bind
+
+        names = bind(runner, states, self.ns, result_of)
+        if names:
+            print(f"set {', '.join(names)}")
         return (done[0] if len(done) == 1 else GenerationResults(done)) if done else None
 
     def cmd_cancel(self, rest: str) -> Text:
@@ -270,7 +275,7 @@ class Commands:
     # -- prompt ----------------------------------------------------------------------------
     def cmd_lint(self, rest: str) -> Text:
         from ..models import VideoRequest
-        from .cell import Cell, lint_findings
+        from .cell import Cell, as_asked, lint_findings
         from .parser import CellArgs, resolve_value, validated
 
         options, text = split_leading_options(rest)
@@ -287,7 +292,7 @@ class Commands:
             request, _ = Cell.build(runner, args, prompt)
         except SoraError:  # lint what can be linted; the cell itself will report the bad value
             request = VideoRequest(prompt=prompt)
-        findings = lint_findings(request, runner)
+        findings = lint_findings(as_asked(request, args, runner), runner)
         if not findings:
             return Text("no findings", data=[])
         from ..prompt import format_findings
@@ -388,9 +393,19 @@ def _no_args(rest: str, name: str) -> None:
         raise MagicUsageError(f"%sora {name} takes no arguments (got {rest.strip()!r})", hint="%sora help")
 
 
+def session_jobs(jobs: list[Job]) -> list[Job]:
+    """The session's jobs for `%sora status`: one entry per job (the newest), deleted ones left out."""
+    latest: dict[str, Job] = {}
+    for job in jobs:
+        latest.pop(job.key, None)
+        latest[job.key] = job
+    return [j for j in latest.values() if j.state.status != "deleted"]
+
+
 def _job_row(job: Job) -> list[Any]:
     s = job.state
-    return [s.video_id or s.key, s.status, s.progress, s.request.model or "", f"{s.elapsed:.1f}s", f"${s.cost:.2f}"]
+    row = {"status": s.status, "actual_cost": s.actual_cost, "estimated_cost": s.estimated_cost}
+    return [s.video_id or s.key, s.status, s.progress, s.request.model or "", f"{s.elapsed:.1f}s", _cost_text(row)]
 
 
 def _row_line(row: dict[str, Any]) -> str:
@@ -414,10 +429,25 @@ def _req(row: dict[str, Any], key: str) -> Any:
 
 
 def _cost(row: dict[str, Any] | None) -> float:
+    """What the job was charged: the backend's reported cost, else the estimate for a job that made
+    a video; a job that failed, was cancelled or expired without a reported cost was charged nothing."""
     if not row:
         return 0.0
     actual = row.get("actual_cost")
-    return float(actual if actual is not None else row.get("estimated_cost") or 0.0)
+    if actual is not None:
+        return float(actual)
+    if row.get("status") in ("completed", "deleted"):
+        return float(row.get("estimated_cost") or 0.0)
+    return 0.0
+
+
+def _cost_text(row: dict[str, Any]) -> str:
+    """`$0.40`; `≈$0.40` while the job runs (an estimate, nothing charged yet)."""
+    running = row.get("status") not in ("completed", "deleted", "failed", "cancelled", "expired", "interrupted",
+                                        "unknown")
+    if running and row.get("actual_cost") is None:
+        return f"≈${float(row.get('estimated_cost') or 0.0):.2f}"
+    return f"${_cost(row):.2f}"
 
 
 def _short(text: str, n: int = 50) -> str:

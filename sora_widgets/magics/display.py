@@ -56,9 +56,11 @@ class Progress:
     a line on stdout per status change.
     """
 
-    def __init__(self, jobs: Sequence[Job], *, in_kernel: bool) -> None:
+    def __init__(self, jobs: Sequence[Job], *, in_kernel: bool, ledger: Any = None) -> None:
         self.jobs = list(jobs)
         self.in_kernel = in_kernel
+        #: the runner's ledger: ETAs from how long the backend took lately
+        self.ledger = ledger
         self._handle: Any = None
         self._last: tuple[Any, ...] = ()
         self._shown_at = 0.0
@@ -76,7 +78,7 @@ class Progress:
             return
         from IPython.display import display
 
-        bundle = progress_bundle(states)
+        bundle = progress_bundle(states, self.ledger)
         if self._handle is None:
             # Shown empty first, then filled: a reader that ignores display updates (nbval, some
             # static converters) then sees the same empty output the saved notebook keeps.
@@ -88,22 +90,35 @@ class Progress:
             if self._printed.get(state.key) != state.status:
                 self._printed[state.key] = state.status
                 if not state.done and state.status != "pending":
-                    print(f"… {state.line()}", flush=True)
+                    print(f"… {progress_line(state, self.ledger)}", flush=True)
 
     def close(self) -> None:
         if self._handle is not None:
             self._handle.update({"text/plain": ""}, raw=True)
 
 
-def progress_bundle(states: Sequence[JobState]) -> dict[str, str]:
+def progress_line(state: JobState, ledger: Any = None) -> str:
+    """`video_…: in_progress 40% (3.1s, ~5s left)`; "estimating…" until there is a basis."""
+    if state.done or state.error:
+        return state.line()
+    from ..jobs.eta import time_left
+
+    ident = state.video_id or f"job {state.key}"
+    left = time_left(state, ledger)
+    eta = f", ~{left:.0f}s left" if left is not None else (", estimating…" if state.submitted_at else "")
+    return f"{ident}: {state.status} {state.progress}% ({state.elapsed:.1f}s{eta})"
+
+
+def progress_bundle(states: Sequence[JobState], ledger: Any = None) -> dict[str, str]:
+    lines = [progress_line(s, ledger) for s in states]
     rows = []
-    for s in states:
+    for s, line in zip(states, lines, strict=True):
         pct = 100 if s.done else s.progress
         rows.append(
             f'<div style="font:12px monospace;margin:2px 0"><progress value="{pct}" max="100" '
-            f'style="width:160px;vertical-align:middle"></progress> {html.escape(s.line())}</div>'
+            f'style="width:160px;vertical-align:middle"></progress> {html.escape(line)}</div>'
         )
-    return {"text/plain": "\n".join(s.line() for s in states), "text/html": "".join(rows)}
+    return {"text/plain": "\n".join(lines), "text/html": "".join(rows)}
 
 
 # -- tables and text -----------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import ConfigurationError
+from ..errors import ConfigurationError, from_validation_error
 from .parser import MagicUsageError, suggest
 
 
@@ -40,11 +40,11 @@ def apply_config(changes: dict[str, str]) -> None:
     except ValidationError as exc:
         err = exc.errors()[0]
         key = str(err["loc"][0]) if err.get("loc") else "?"
-        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        msg = from_validation_error(exc).message
         field = Settings.model_fields.get(key)
         about = field.description if field is not None and field.description else _SETTING_HINTS.get(key, "")
         hint = f"{key}: {about}; " if about else ""
-        raise MagicUsageError(f"bad value for {key} {changes.get(key, '')!r}: {msg}", param=key,
+        raise MagicUsageError(f"bad value for {msg}", param=key,
                               hint=f"{hint}`%sora config {key}=` removes the override") from None
     try:
         backend_for(settings)

@@ -9,8 +9,9 @@ import re
 from ._camera import MOVE_KINDS, camera_hits
 from ._classify import _LIGHT_WORDS
 from ._context import LintContext
-from ._lexicon import PLACE_NOUNS, STILL_VERBS, is_action_verb, subject_nouns
+from ._lexicon import PLACE_NOUNS, STILL_VERBS, is_action_verb, plural, subject_nouns
 from ._match import enclosing, find_terms, has_term, sentence_spans, words
+from ._negation import find_negations
 from .findings import Finding
 from .vocabulary import ANGLES, LENSES, LIGHTING, SHOT_TYPES, TIME_OF_DAY
 
@@ -20,25 +21,66 @@ MAX_SUBJECTS = 3
 
 
 def check_complexity(ctx: LintContext) -> list[Finding]:
-    """Too many subjects or moving elements for one shot (the guide: "start simple")."""
+    """Too many subjects or moving elements for one shot (the guide: "start simple"). A plural or a
+    counted noun is several subjects ("five children" is five), a group ("a marching band") two."""
     camera = [(h.start, h.end) for h in camera_hits(ctx.text)]
     toks = [t for t in words(ctx.masked) if not any(s <= t[1] < e for s, e in camera)]
     tokens = [w for w, _, _ in toks]
     moving = {v for i in range(len(tokens)) if (v := is_action_verb(tokens, i)) and v not in STILL_VERBS}
-    nouns = subject_nouns()
-    subjects = {nouns[w] for w in tokens if w in nouns}
-    if len(moving) <= MAX_MOVING and len(subjects) <= MAX_SUBJECTS:
+    negated = [(n.start, n.end) for n in find_negations(ctx.text)]  # "no people" puts nobody in the shot
+    counts = subject_counts(ctx.masked, [t for t in toks if not any(s <= t[1] < e for s, e in negated)])
+    total = sum(n for n, _ in counts.values())
+    if len(moving) <= MAX_MOVING and total <= MAX_SUBJECTS:
         return []
     parts = []
     if len(moving) > MAX_MOVING:
         parts.append(f"{len(moving)} moving elements ({', '.join(sorted(moving))})")
-    if len(subjects) > MAX_SUBJECTS:
-        parts.append(f"{len(subjects)} subjects ({', '.join(sorted(subjects))})")
+    if total > MAX_SUBJECTS:
+        parts.append(f"{total} subjects ({', '.join(said for _, said in counts.values())})")
     message = (
         f"{' and '.join(parts)} in one shot: busy scenes lose coherence; keep one subject and one clear "
         "action here and give the rest their own shots"
     )
     return [Finding("scene-complexity", "warning", None, message)]
+
+
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "dozens": 24, "hundreds": 100,
+                "several": 3, "many": 3, "few": 3, "pair": 2, "couple": 2}
+#: nouns that are several moving subjects at once
+GROUP_NOUNS = frozenset({"band", "crowd", "orchestra", "choir", "herd", "flock", "pack", "army", "parade",
+                         "troupe", "swarm", "team", "family", "gang", "mob", "fireworks"})
+_DIGITS_BEFORE = re.compile(r"\b(\d{1,4})\s+(?:[\w-]+\s+){0,2}$")
+
+
+def subject_counts(text: str, toks: list[tuple[str, int, int]]) -> dict[str, tuple[int, str]]:
+    """singular noun -> (how many, the words as written) for people, animals, vehicles and groups."""
+    nouns = subject_nouns()
+    out: dict[str, tuple[int, str]] = {}
+    for i, (word, _, _) in enumerate(toks):
+        if word in GROUP_NOUNS:
+            if i + 1 < len(toks) and toks[i + 1][0] == "of":  # "a herd of sheep": the sheep count
+                continue
+            noun, n = word, 2
+        elif word in nouns:
+            noun = nouns[word]
+            n = 1 if word == noun and word != plural(noun) else _count_before(text, toks, i)
+        else:
+            continue
+        first = max(0, i - 2)
+        said = " ".join(w for w, _, _ in toks[first:i] if w in _COUNT_WORDS) + " " + word
+        if n > out.get(noun, (0, ""))[0]:
+            out[noun] = (n, said.strip())
+    return out
+
+
+def _count_before(text: str, toks: list[tuple[str, int, int]], i: int) -> int:
+    """The count written before a plural noun ("five", "3", "a dozen"), else 2 (a plural is several)."""
+    for word, _, _ in reversed(toks[max(0, i - 2):i]):
+        if word in _COUNT_WORDS:
+            return _COUNT_WORDS[word]
+    digits = _DIGITS_BEFORE.search(text[max(0, toks[i][1] - 30):toks[i][1]])
+    return max(2, int(digits.group(1))) if digits else 2
 
 
 _RELATION = re.compile(r"\b(?P<rel>next\s+to|beside|alongside|side\s+by\s+side|adjacent\s+to)\b", _I)

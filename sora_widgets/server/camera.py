@@ -49,21 +49,27 @@ class Camera:
         rng = random.Random(seed)
         # handheld shake: a few sines per axis with seeded frequencies (Hz) and phases
         self._shake = [[(0.4 + 1.6 * rng.random(), rng.random() * math.tau) for _ in range(3)] for _ in range(2)]
+        # how far the move goes: with a reference image the canvas is fixed, so the seed must show
+        # here, or a new take (a new seed) of a chained shot would be the same video again
+        self.amount = 0.7 + 0.4 * rng.random()
+        # a shot with no camera move still breathes a little, in a seeded direction
+        self._drift = (rng.uniform(-1.0, 1.0), rng.uniform(-1.0, 1.0))
 
     def offsets(self, i: int) -> tuple[float, float, float]:
         """(dx, dy, scale) of frame i relative to the centred, unscaled start."""
         u = i / (self.n - 1) if self.n > 1 else 0.0
         e = _ease(u)
-        mx, my, d = self.margin_x, self.margin_y, self.direction
+        a = self.amount
+        mx, my, d = self.margin_x * a, self.margin_y * a, self.direction
         move = self.move
         if move == "pan":
             return d * 0.9 * mx * e, 0.0, 1.0
         if move == "tilt":
             return 0.0, d * 0.9 * my * e, 1.0
         if move == "zoom":
-            return 0.0, 0.0, (1 - 0.3 * e) if d > 0 else (1 + 0.3 * e)
+            return 0.0, 0.0, (1 - 0.3 * a * e) if d > 0 else (1 + 0.3 * a * e)
         if move == "dolly":
-            return (0.0, -0.15 * my * e, 1 - 0.35 * e**1.5) if d > 0 else (0.0, 0.1 * my * e, 1 + 0.3 * e)
+            return (0.0, -0.15 * my * e, 1 - 0.35 * a * e**1.5) if d > 0 else (0.0, 0.1 * my * e, 1 + 0.3 * a * e)
         if move == "orbit":
             return d * 0.85 * mx * math.sin(math.pi * 0.9 * e), 0.0, 1 - 0.12 * math.sin(math.pi * e)
         if move == "tracking":
@@ -75,7 +81,7 @@ class Camera:
             sx, sy = (sum(0.35 * math.sin(math.tau * f * t + p) - 0.35 * math.sin(p) for f, p in axis)
                       for axis in self._shake)
             return 0.25 * mx * sx, 0.25 * my * sy, 1.0
-        return 0.0, 0.0, 1.0
+        return 0.12 * mx * self._drift[0] * e, 0.12 * my * self._drift[1] * e, 1.0
 
     def rect(self, i: int) -> tuple[int, int, int, int]:
         dx, dy, scale = self.offsets(i)

@@ -332,6 +332,14 @@ def _load_reference(spec: RenderSpec, width: int, height: int) -> np.ndarray | N
     return np.asarray(rgb)
 
 
+def caption_opacity(i: int, count: int) -> float:
+    """The caption fades in after frame 0 (which shows the scene or the reference untouched) and out
+    before the last frame, so a last frame used as the next shot's reference carries no caption
+    (chained shots would otherwise stack one caption on another)."""
+    since, until = i / FPS, (count - 1 - i) / FPS
+    return max(0.0, min((since - 0.25) / 0.5, (until - 0.05) / 0.4, 1.0))
+
+
 def _canvas(spec: RenderSpec, width: int, height: int, reference: np.ndarray | None) -> np.ndarray:
     """The artwork the camera moves over: the reference reflected outwards, or a drawn scene."""
     import numpy as np
@@ -380,9 +388,7 @@ def _new_frames(
                 yuv.blend(crop_planes, hero, *_hero_at(style, i, count + skip, camera, hero, x, y))
             frame = crop.reformat(width, height, interpolation="BILINEAR")
             planes = yuv.frame_views(frame)
-        # The caption fades in, so frame 0 shows the scene (or the reference image) untouched.
-        t = (i - skip) / FPS
-        yuv.blend(planes, caption, caption_x, caption_y, opacity=min(max((t - 0.25) / 0.5, 0.0), 1.0))
+        yuv.blend(planes, caption, caption_x, caption_y, opacity=caption_opacity(i - skip, count))
         yield frame
 
 

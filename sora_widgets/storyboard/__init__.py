@@ -3,7 +3,7 @@
     board = Storyboard.parse(cell_text)      # or Storyboard(shots=[...], bible=Bible(...))
     board.lint()                             # cross-shot checks (name consistency, ...)
     board.run()                              # each shot a ledger job; independent shots concurrently
-    board.regenerate(1)                      # a new take of shot 2 only
+    board.regenerate(2)                      # a new take of shot 2 only (shots count from 1)
     board.stitch(crossfade=6)                # one MP4 beside the shots, recorded in the ledger group
     Storyboard.load(board.id).resume()       # in a new kernel: nothing finished is made again
     board.widget()                           # shot cards, reorder, regenerate, stitch, player

@@ -321,10 +321,24 @@ class Storyboard(BaseModel):
         """After a kernel restart: re-attach unfinished shots, create missing ones, keep the rest."""
         return self.production(runner).run()
 
-    def regenerate(self, index: int, *, downstream: bool = False, wait: bool = True) -> list[ShotStatus]:
-        """A new take of shot `index` (0-based) only, plus shots that extend it (their video contains
-        it); with `downstream=True` also the chained shots after it."""
-        return self.production().regenerate(index, downstream=downstream, wait=wait)
+    def regenerate(self, shot: int | str, *, downstream: bool = False, wait: bool = True) -> list[ShotStatus]:
+        """A new take (with a new seed, so it really differs) of shot `shot` — its number as every
+        printed line shows it (1 is the first shot) or its id ("s2") — plus shots that extend it
+        (their video contains it); with `downstream=True` also the chained shots after it."""
+        return self.production().regenerate(self.shot_index(shot), downstream=downstream, wait=wait)
+
+    def shot_index(self, shot: int | str) -> int:
+        """The position (0-based) of shot number `shot` (1-based, as printed) or of the shot id."""
+        n = len(self.shots)
+        if isinstance(shot, str) and not shot.isdigit():
+            for i, s in enumerate(self.shots):
+                if s.id == shot:
+                    return i
+            raise IndexError(f"no shot with id {shot!r}; ids: {', '.join(s.id for s in self.shots)}")
+        number = int(shot)
+        if not 1 <= number <= n:
+            raise IndexError(f"no shot {number}; shots are numbered 1-{n}")
+        return number - 1
 
     def stitch(self, path: Any = None, *, crossfade: int = 0) -> StitchResult:
         """One MP4 of all shots, beside the shots' files, recorded in the ledger group."""

@@ -59,6 +59,11 @@ class Production:
         self.jobs: dict[str, Job] = {}
         self.lineage: dict[str, dict[str, Any]] = {}
         self.last_stitch: dict[str, Any] | None = None
+        # what each earlier take was made from (the same board parsed again in a new kernel):
+        # without it, "made from an older take" could not follow the takes actually used
+        group = self.ledger.group(board.id)
+        if group is not None and group.get("kind") == GROUP_KIND:
+            self.lineage = dict(group["data"].get("takes") or {})
         self._lock = threading.RLock()
         self._listeners: list[Listener] = []
         self._active: RunHandle | None = None
@@ -94,6 +99,17 @@ class Production:
         takes = self.takes() if takes is None else takes
         return [takes[s.id][-1] if takes.get(s.id) else None for s in self.board.shots]
 
+    def in_use(self, takes: dict[str, list[Take]] | None = None) -> list[Take | None]:
+        """The take of each shot that the film uses now: the latest one with a video (a new take
+        that is still running or failed replaces nothing yet), else the latest."""
+        takes = self.takes() if takes is None else takes
+        out: list[Take | None] = []
+        for shot in self.board.shots:
+            mine = takes.get(shot.id) or []
+            done = [t for t in mine if t.ok]
+            out.append(done[-1] if done else (mine[-1] if mine else None))
+        return out
+
     def _prepared(self, index: int) -> VideoRequest:
         return self.runner.prepare(self.board.request(index))[0]
 
@@ -107,6 +123,8 @@ class Production:
             return True
         now = self._prepared(index).summary()
         was = dict(take.request)
+        if "seed" not in now:  # a new take (↻) has its own seed; the shot itself asks for none
+            was.pop("seed", None)
         if mode != "independent":  # a chained shot's reference is derived, not part of the shot
             now.pop("input_reference", None)
             was.pop("input_reference", None)
@@ -127,13 +145,14 @@ class Production:
 
     def status(self) -> list[ShotStatus]:
         out = []
-        current = self.current()
+        takes = self.takes()
+        current, used = self.current(takes), self.in_use(takes)
         for i, (shot, take) in enumerate(zip(self.board.shots, current, strict=True)):
             mode = self.board.continuity(i)
             if take is None:
                 out.append(ShotStatus(i, shot.id, mode, "missing"))
                 continue
-            prev = current[i - 1] if i else None
+            prev = used[i - 1] if i else None  # "made from an older take" compares with the take in use
             out.append(ShotStatus(i, shot.id, mode, take.status, take.key, take.video_id, take.path, take.thumbnail,
                                   take.error, stale=self._stale(i, take, prev), changed=self._safe_changed(i, take)))
         return out
@@ -165,10 +184,11 @@ class Production:
         return plan
 
     def _plan_regenerate(self, index: int, downstream: bool) -> dict[int, str]:
+        """`index` is 0-based here (the widget's cards); `Storyboard.regenerate` takes shot numbers."""
         if not 0 <= index < len(self.board.shots):
-            raise IndexError(f"no shot {index}; shots are 0-{len(self.board.shots) - 1}")
+            raise IndexError(f"no shot {index + 1}; shots are 1-{len(self.board.shots)}")
         plan = dict.fromkeys(range(len(self.board.shots)), "keep")
-        plan[index] = "create"
+        plan[index] = "retake"  # a new take: a new seed, so it really differs
         follow = ("chain", "extend") if downstream else ("extend",)
         j = index + 1
         while j < len(self.board.shots) and self.board.continuity(j) in follow:
@@ -182,7 +202,7 @@ class Production:
         caps = self.runner.capabilities
         total = 0.0
         for i, action in sorted(plan.items()):
-            if action != "create":
+            if action not in ("create", "retake"):
                 continue
             req, cost = self.runner.prepare(self.board.request(i))
             total += cost
@@ -242,7 +262,8 @@ class Production:
         return self.start(cascade=cascade).wait()
 
     def regenerate(self, index: int, *, downstream: bool = False, wait: bool = True) -> list[ShotStatus]:
-        """A new take of shot `index`; following `extend` shots too (their video contains it), and
+        """A new take of shot `index` (0-based: `Storyboard.regenerate` takes the printed shot
+        number); following `extend` shots too (their video contains it), and
         following `chain` shots when `downstream`. Nothing else is touched."""
         handle = self.start_regenerate(index, downstream=downstream)
         return handle.wait() if wait else []
@@ -257,7 +278,7 @@ class Production:
                 return
             shot_id = self.board.shots[i].id
             try:
-                job = self._attach(i) if plan[i] == "attach" else self._create(i)
+                job = self._attach(i) if plan[i] == "attach" else self._create(i, retake=plan[i] == "retake")
             except Exception as exc:  # reported by RunHandle.wait; the other strands go on
                 handle.errors[f"{i + 1}"] = str(exc) if isinstance(exc, SoraError) else f"{type(exc).__name__}: {exc}"
                 self._notify(shot_id, None)
@@ -277,10 +298,14 @@ class Production:
         name = self.board.title or "storyboard"
         return f"{name} · shot {index + 1} [{self.board.shots[index].id}]"
 
-    def _create(self, index: int) -> Job:
+    def _create(self, index: int, *, retake: bool = False) -> Job:
         board, shot = self.board, self.board.shots[index]
         mode = board.continuity(index)
         request = board.request(index)
+        if retake and request.seed is None and self._takes_seed(request):
+            import secrets
+
+            request = request.with_(seed=secrets.randbelow(2**32))
         op, parent, source = "create", None, None
         reference: str | None = None
         if mode != "independent":
@@ -299,6 +324,12 @@ class Production:
             self.lineage[job.key] = {"shot": shot.id, "continuity": mode, "from": source, "reference": reference}
         self.save()
         return self._watch(shot.id, job)
+
+    def _takes_seed(self, request: VideoRequest) -> bool:
+        try:
+            return bool(self.runner.capabilities.model(request.model).seed)
+        except SoraError:
+            return False
 
     def _chain_reference(self, index: int, prev: Take) -> Path:
         """The previous take's last frame, fitted to this shot's size, saved as a PNG."""
@@ -398,9 +429,12 @@ class Production:
         n = len(statuses)
         return [s for i, s in enumerate(statuses) if not (i + 1 < n and self.board.continuity(i + 1) == "extend")]
 
-    def default_stitch_path(self, first: Path) -> Path:
+    def default_stitch_path(self, first: Path, crossfade: int = 0) -> Path:
+        """`<board id>-<title>.mp4`; a crossfade version gets its own name (`…-xfade6.mp4`), so it
+        never overwrites the hard-cut film."""
         slug = re.sub(r"[^a-z0-9]+", "-", self.board.title.lower()).strip("-")
-        return first.parent / f"{self.board.id}{'-' + slug if slug else ''}.mp4"
+        fade = f"-xfade{crossfade}" if crossfade else ""
+        return first.parent / f"{self.board.id}{'-' + slug if slug else ''}{fade}.mp4"
 
     def stitch(self, path: str | Path | None = None, *, crossfade: int = 0) -> StitchResult:
         """One MP4 of the current takes, beside the shots (or at `path`), recorded in the group."""
@@ -408,7 +442,7 @@ class Production:
 
         inputs = self.stitch_inputs()
         paths = [s.path for s in inputs if s.path is not None]
-        target = Path(path) if path else self.default_stitch_path(paths[0])
+        target = Path(path) if path else self.default_stitch_path(paths[0], crossfade)
         result = stitch(paths, target, crossfade=crossfade, fit=self.board.fit)
         with self._lock:
             self.last_stitch = {**result.summary(), "keys": [s.key for s in inputs], "at": time.time()}

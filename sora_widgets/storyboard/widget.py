@@ -46,6 +46,15 @@ CARD_CSS = """
 """
 
 
+def for_the_widget(message: str) -> str:
+    """Errors from the storyboard API give advice as code (`board.run()`); here the advice is the
+    button that does it."""
+    return (message.replace("run the whole storyboard first (board.run())", "click Generate first")
+            .replace("run the storyboard first (board.run())", "click Generate first")
+            .replace("board.run() makes a new extension of the current take",
+                     "click Generate to make a new extension of the current take"))
+
+
 class ShotCard(w.VBox):
     """One shot: thumbnail, status, prompt, seconds, continuity, ◀ ▶ and ↻."""
 
@@ -72,18 +81,22 @@ class ShotCard(w.VBox):
         self.left = button("◀", tooltip="move this shot earlier")
         self.right = button("▶", tooltip="move this shot later")
         self.regen = button("↻", tooltip="a new take of this shot only")
+        self.play = button("", icon="play", tooltip="play this shot's current take")
+        self.play.add_class("sora-shot-play")
+        self.play.disabled = True
         self.left.disabled = index == 0
         self.right.disabled = index == len(owner.board.shots) - 1
         self.left.on_click(lambda _: owner.move(self.index, self.index - 1))
         self.right.on_click(lambda _: owner.move(self.index, self.index + 1))
         self.regen.on_click(lambda _: owner.regenerate(self.index))
+        self.play.on_click(lambda _: owner.play_shot(self.index))
         self.prompt.observe(self._prompt_changed, names="value")
         self.seconds.observe(self._seconds_changed, names="value")
         self.continuity.observe(self._continuity_changed, names="value")
         show(self.thumb, False)
         super().__init__([self.title, self.signals, self.thumb, self.empty, self.progress, self.prompt,
                           w.HBox([self.seconds, self.continuity]),
-                          w.HBox([self.left, self.right, self.regen])])
+                          w.HBox([self.left, self.right, self.regen, self.play])])
         self.add_class("sora-shot")
 
     def _edit(self, **changes: Any) -> None:
@@ -121,6 +134,7 @@ class ShotCard(w.VBox):
         head = '<span class="sora-pill sora-s-pending">no take</span>' if name == "missing" else pill(name)
         self.title.value = f'<div class="sora-card-title">Shot {self.index + 1} {head}</div>{flags}'
         self.progress.value = max(0, min(100, progress))
+        self.play.disabled = not (status is not None and status.ok)
         thumb = state.thumbnail if state is not None else (status.thumbnail if status else None)
         if thumb is not None and thumb.is_file():
             self.thumb.value = thumb.read_bytes()
@@ -154,14 +168,19 @@ class StoryboardWidget(Snapshotted, w.VBox):
                                     tooltip="Write a report folder of this storyboard's takes (index.html, media, "
                                             "manifest.json)")
         self.export_button.on_click(lambda _: self.export())
-        self.crossfade = w.BoundedIntText(value=0, min=0, max=48, description="crossfade",
+        self.crossfade = w.BoundedIntText(value=0, min=0, max=48, description="crossfade frames",
                                           tooltip="frames blended at each cut (0 = hard cuts, stream copy)",
-                                          layout=w.Layout(width="170px"))
+                                          layout=w.Layout(width="200px"))
+        self.crossfade.style.description_width = "110px"
+        self.crossfade_note = w.HTML()
+        self.crossfade.observe(lambda _: self._crossfade_note(), names="value")
+        self._crossfade_note()
         self.message = w.HTML()
         self.player_box = w.VBox()
         self.generate_button.on_click(lambda _: self.generate())
         self.stitch_button.on_click(lambda _: self.stitch())
-        bar = w.HBox([self.generate_button, self.stitch_button, self.crossfade, self.export_button],
+        bar = w.HBox([self.generate_button, self.stitch_button, self.crossfade, self.crossfade_note,
+                      self.export_button],
                      layout=w.Layout(align_items="center", grid_gap="12px", margin="8px 0 2px"))
         css = w.HTML(f"<style>{CARD_CSS}</style>", layout=w.Layout(height="0px", margin="0", overflow="hidden"))
         super().__init__([stylesheet(), css, self.header, self.findings, section("Shots"), self.shots_box,
@@ -299,11 +318,16 @@ class StoryboardWidget(Snapshotted, w.VBox):
         return next((s for s in self.production.status() if s.shot_id == shot_id), None)
 
     # -- actions ------------------------------------------------------------------------------
+    def _crossfade_note(self) -> None:
+        n = self.crossfade.value
+        text = "hard cuts (no re-encode)" if n == 0 else f"= {n / 24:.2f} s at 24 fps, blended at each cut"
+        self.crossfade_note.value = f'<span class="sora-muted">{esc(text)}</span>'
+
     def _guard(self, action: Callable[[], Any]) -> Any:
         try:
             return action()
         except SoraError as exc:
-            self.say(str(exc), error=True)
+            self.say(for_the_widget(str(exc)), error=True)
         except (ValueError, IndexError) as exc:
             self.say(str(exc).splitlines()[-1], error=True)
         return None
@@ -323,6 +347,19 @@ class StoryboardWidget(Snapshotted, w.VBox):
         self.say(f"a new take of shot {index + 1}…")
         self.handle = self._guard(lambda: self.production.start_regenerate(index))
         return self.handle
+
+    def play_shot(self, index: int) -> Player | None:
+        """Play shot `index`'s current take under the buttons."""
+        from ..widgets.player import Player
+
+        status = self.production.status()[index]
+        if not status.ok or status.path is None:
+            self.say(f"shot {index + 1} has no video yet — click Generate", error=True)
+            return None
+        self.player = Player(status.path)
+        self.player_box.children = [section(f"Shot {index + 1}"), self.player]
+        self.say("")
+        return self.player
 
     def export(self, path: Any = None, **options: Any) -> Any:
         """Export this storyboard's takes (its ledger group) as a report folder; the message shows a link."""

@@ -29,13 +29,3 @@ def save_last_frame(video: Path) -> Path:
     target = video.with_name(f"{video.stem}.last.png")
     last_frame(video).save(target, format="PNG")
     return target
-
-
-def remove_files(*paths: Path | None) -> list[Path]:
-    """Delete local files that exist; returns the ones removed."""
-    removed = []
-    for path in paths:
-        if path is not None and path.is_file():
-            path.unlink()
-            removed.append(path)
-    return removed

@@ -21,22 +21,29 @@ def default_export_path(name: str) -> Path:
     return Path(EXPORT_FOLDER) / f"{safe}-{time.strftime('%Y%m%d-%H%M%S')}"
 
 
-def export_button_action(status: w.HTML, name: str, path: str | Path | None = None, **options: Any) -> Any:
-    """Export and report in `status`: a link to index.html, or one line saying what went wrong."""
+def run_export(name: str, path: str | Path | None = None, **options: Any) -> tuple[Any, str, str | None]:
+    """Export, and say how it went: (the result or None, one line, a link to index.html or None)."""
     from ..share.export import export
 
     target = Path(path) if path is not None else default_export_path(name)
-    status.value = f'<div class="sora-muted">exporting to {esc(str(target))}…</div>'
     try:
         result = export(target, **options)
     except SoraError as exc:
-        status.value = f'<div class="sora-error">✖ Export failed: {esc(str(exc))}</div>'
-        return None
+        return None, f"Export failed: {exc}", None
     except OSError as exc:
-        status.value = (f'<div class="sora-error">✖ Export failed: could not write {esc(str(target))} '
-                        f"({esc(exc.strerror or str(exc))}) — choose a writable folder</div>")
-        return None
-    href = Path(os.path.relpath(result.index, Path.cwd())).as_posix()
-    status.value = (f'<div class="sora-ok">✔ {esc(result.text())} · <a href="{esc(href)}" target="_blank">'
-                    f"open index.html</a></div>")
+        return None, (f"Export failed: could not write {target} ({exc.strerror or exc}) — "
+                      "choose a writable folder"), None
+    return result, result.text(), Path(os.path.relpath(result.index, Path.cwd())).as_posix()
+
+
+def export_button_action(status: w.HTML, name: str, path: str | Path | None = None, **options: Any) -> Any:
+    """Export and report in `status`: a link to index.html, or one line saying what went wrong."""
+    target = Path(path) if path is not None else default_export_path(name)
+    status.value = f'<div class="sora-muted">exporting to {esc(str(target))}…</div>'
+    result, line, href = run_export(name, target, **options)
+    if result is None:
+        status.value = f'<div class="sora-error">✖ {esc(line)}</div>'
+    else:
+        status.value = (f'<div class="sora-ok">✔ {esc(line)} · <a href="{esc(href or "")}" target="_blank">'
+                        f"open index.html</a></div>")
     return result

@@ -27,11 +27,38 @@ def thumbnail_png(data: bytes, height: int = THUMB_HEIGHT) -> bytes:
     return buf.getvalue()
 
 
+def short_name(name: str, limit: int = 28) -> str:
+    """A file name that fits a narrow panel: the start and the end, with … between."""
+    if len(name) <= limit:
+        return name
+    half = (limit - 1) // 2
+    return f"{name[:half]}…{name[-half:]}"
+
+
+def _shown_path(value: Any) -> str:
+    """A path as typed, or relative to the working folder (the notebook's) when it is inside it,
+    so a long absolute path (a saved last frame) does not overflow the panel."""
+    import os
+
+    text = str(value)
+    if os.path.isabs(text):
+        try:
+            rel = os.path.relpath(text)
+        except ValueError:  # another drive (Windows)
+            return text
+        return rel if not rel.startswith("..") else text
+    return text
+
+
 class ReferencePicker(w.VBox):
-    """`value` is None, a `Path` or image bytes; `fit` is "cover" or "contain"."""
+    """`value` is None, a `Path` or image bytes; `fit` is "cover" or "contain"; `error` is the one
+    line saying why the last input was unusable ("" when fine). An unusable input never drops the
+    reference that was there: `value` keeps it, and the Studio refuses to generate until the input
+    is fixed or cleared."""
 
     value = t.Any(None, allow_none=True, help="the reference image: None, a Path or bytes")
     fit = t.Unicode("cover", help="cover (crop) or contain (pad) when the size differs")
+    error = t.Unicode("", help="why the last input is unusable; empty when the reference is fine")
 
     def __init__(self) -> None:
         self.upload = w.FileUpload(accept="image/png,image/jpeg,image/webp", multiple=False,
@@ -67,6 +94,7 @@ class ReferencePicker(w.VBox):
     def set(self, value: Any, *, name: str | None = None) -> None:
         """Use a path, bytes, a PIL image or None; shows a thumbnail, or one line when it is unusable."""
         if value is None or value == "":
+            self.error = ""
             self.value = None
             self.thumb.value = b""
             self.info.value = ""
@@ -81,15 +109,19 @@ class ReferencePicker(w.VBox):
                 raise ValueError("only local files and uploads can be previewed")
             self.thumb.value = thumbnail_png(data)
         except Exception as exc:
-            self.value = None
-            self.info.value = f'<div class="sora-error">{esc(str(exc).splitlines()[0])}</div>'
+            why = (str(exc).splitlines()[0] if str(exc) else type(exc).__name__).removeprefix("input_reference ")
+            self.error = why
+            kept = self.value is not None
+            also = " — the earlier reference is kept; fix this or clear it (✕)" if kept else ""
+            self.info.value = f'<div class="sora-error">{esc(why)}{esc(also)}</div>'
             show(self.preview, True, "flex")
-            show(self.thumb, False)
+            show(self.thumb, kept)
             return
+        self.error = ""
         show(self.thumb, True)
         self.value = ref.path if ref.kind == "path" else ref.data
-        label = name or (ref.path.name if ref.path else ref.name)
-        self.info.value = f'<div class="sora-meta">{esc(label)}</div>'
+        label = short_name(name or (ref.path.name if ref.path else ref.name))
+        self.info.value = f'<div class="sora-meta" title="{esc(str(value))}">{esc(label)}</div>'
         if ref.kind == "path" and self.path.value != str(value):
-            self.path.value = str(value)
+            self.path.value = _shown_path(value)
         show(self.preview, True, "flex")

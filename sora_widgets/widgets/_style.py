@@ -32,6 +32,11 @@ CSS = """
   padding: 0 10px; margin: 2px 4px 2px 0; font-size: 12px; width: auto;
   background: var(--jp-layout-color2); color: var(--jp-ui-font-color1);
   border: 1px solid var(--jp-border-color2); box-shadow: none; }
+span.sora-chip { display: inline-block; height: 24px; line-height: 22px; border-radius: 12px;
+  padding: 0 10px; font-size: 12px; white-space: nowrap; background: var(--jp-brand-color3);
+  border: 1px solid var(--jp-brand-color2); color: var(--jp-ui-font-color1); }
+.sora-reference-chip .jupyter-button { width: 28px; height: 24px; padding: 0; margin-left: 2px; }
+.sora-active-template { font-size: 12px; color: var(--jp-ui-font-color2); white-space: nowrap; }
 .jupyter-widgets.jupyter-button.sora-chip:hover { background: var(--jp-brand-color3);
   border-color: var(--jp-brand-color2); }
 .jupyter-widgets.jupyter-button.sora-small { height: 26px; line-height: 24px; font-size: 12px;

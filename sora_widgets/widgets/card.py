@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ..jobs.state import Job, JobState
+from ._length import length_text
 from ._signals import SignalsRow
 from ._snapshot import Snapshotted
 from ._style import BAR_STYLES, button, esc, pill, seconds_text, shorten, show, stylesheet
@@ -160,8 +161,9 @@ class JobCard(Snapshotted, w.VBox):
         size = req.size or " ".join(x for x in (req.resolution, req.aspect_ratio) if x)
         op = "" if state.op == "create" else f" · {state.op}"
         seed = f" · seed {req.seed}" if req.seed is not None else ""
+        length = length_text(state.op, req.seconds, state.path if state.done else None)
         self.meta.value = (f'<div class="sora-meta">{esc(req.model or "")} · {esc(size)} · '
-                           f"{req.seconds}s{esc(op)}{seed}</div>")
+                           f"{esc(length)}{esc(op)}{seed}</div>")
         pct = f" {state.progress}%" if not state.done else ""
         vid = state.video_id or ""
         short = vid if len(vid) <= 20 else vid[:18] + "…"
@@ -180,12 +182,24 @@ class JobCard(Snapshotted, w.VBox):
 
     def _render_timing(self, state: JobState) -> None:
         parts = [f"{seconds_text(state.elapsed)} elapsed" if not state.done else f"took {seconds_text(state.elapsed)}"]
-        eta = state.eta
-        if eta is not None:
-            parts.append(f"~{seconds_text(eta)} left")
+        if not state.done:
+            eta = self._time_left(state)
+            parts.append(f"~{seconds_text(eta)} left" if eta is not None else "estimating…")
         if state.cost:
             parts.append(f"${state.cost:.2f}")
         self.timing.value = f'<div class="sora-meta">{" · ".join(parts)}</div>'
+
+    def _time_left(self, state: JobState) -> float | None:
+        """From the backend's recent jobs in the ledger; "estimating…" (None) without history."""
+        if state.submitted_at is None:
+            return None
+        from ..jobs.eta import time_left
+
+        try:
+            ledger = self.get_runner().ledger
+        except Exception:  # no runner can be built (settings): no history, only progress
+            ledger = None
+        return time_left(state, ledger)
 
     def _schedule_tick(self) -> None:
         """Refresh elapsed/ETA every second while running (only with a running loop)."""

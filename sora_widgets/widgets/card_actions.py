@@ -3,6 +3,7 @@ inline), last frame → next reference, copy as a `%%sora` cell, delete (asks to
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,8 +11,9 @@ from typing import TYPE_CHECKING
 import ipywidgets as w
 
 from ..errors import SoraError
+from ..jobs.deletion import delete_job
 from ..jobs.state import JobState
-from ._actions import remove_files, save_last_frame, sora_cell
+from ._actions import save_last_frame, sora_cell
 from ._style import button, esc, show
 
 if TYPE_CHECKING:
@@ -42,6 +44,37 @@ def download_link(path: Path, label: str = "Download MP4") -> w.Output:
     return out
 
 
+_COPY_JS = ("(function(b){const t=JSON.parse(b.dataset.cell);"
+            "navigator.clipboard.writeText(t).then(()=>{b.textContent='✓ Copied: paste it into a cell'},"
+            "()=>{b.textContent='Copy blocked by the browser: select the text above'});})(this)")
+_INSERT_JS = ("(async function(b){const app=window.jupyterapp;const t=JSON.parse(b.dataset.cell);"
+              "const nb=app&&app.shell.currentWidget;"
+              "if(!nb||!nb.content||!nb.content.activeCell){b.textContent='No notebook here: use Copy';return;}"
+              "await app.commands.execute('notebook:insert-cell-below');"
+              "nb.content.activeCell.model.sharedModel.setSource(t);b.textContent='✓ Inserted below';})(this)")
+
+
+def cell_buttons(text: str) -> w.Output:
+    """Copy (clipboard) and, where the page exposes JupyterLab's app, "new cell below": plain HTML
+    buttons whose click runs in the browser (a user gesture, which the clipboard requires)."""
+    data = esc(json.dumps(text))
+    style = ('style="height:26px;font-size:12px;padding:0 10px;margin:4px 6px 0 0;border-radius:6px;cursor:pointer;'
+             'border:1px solid var(--jp-border-color2);background:var(--jp-layout-color2);'
+             'color:var(--jp-ui-font-color1)"')
+    copy = (f'<button class="sora-copy-cell" data-cell="{data}" {style} onclick="{esc(_COPY_JS)}">'
+            '<i class="fa fa-clipboard"></i> Copy</button>')
+    insert = (f'<button class="sora-insert-cell" data-cell="{data}" {style} onclick="{esc(_INSERT_JS)}">'
+              '<i class="fa fa-plus"></i> New cell below</button>')
+    # shown only where the app is reachable (window.jupyterapp); elsewhere Copy does the job
+    probe = ('<img src="data:," alt="" style="display:none" onerror="if(!window.jupyterapp){'
+             "this.parentNode.querySelector('.sora-insert-cell').style.display='none'}\">")
+    out = w.Output(layout=w.Layout(width="auto"))
+    out.outputs = ({"output_type": "display_data", "metadata": {},
+                    "data": {"text/html": f"<div>{copy}{insert}{probe}</div>",
+                             "text/plain": "copy the %%sora cell above"}},)
+    return out
+
+
 class CardActions(w.VBox):
     """Buttons and the inline panel under a finished video; hidden until the job completes."""
 
@@ -59,7 +92,8 @@ class CardActions(w.VBox):
         self.frame_button = button("Last frame → reference", icon="image",
                                    tooltip="Use the final frame as the reference image of the next generation")
         self.frame_button.on_click(lambda _: self.use_last_frame())
-        self.cell_button = button("%%sora", icon="code", tooltip="Show this generation as a %%sora cell")
+        self.cell_button = button("%%sora", icon="code", tooltip="This generation as a %%sora cell: copy it or "
+                                  "insert it as a new cell")
         self.cell_button.on_click(lambda _: self.toggle_cell())
         super().__init__([self.buttons, self.panel, self.message], layout=w.Layout(margin="4px 0 0 0"))
         show(self, False)
@@ -83,8 +117,10 @@ class CardActions(w.VBox):
     def ask(self, op: str) -> None:
         """Show the inline prompt for remix/edit/extend."""
         state = self.card.state
-        text = w.Text(value=state.request.prompt if op == "extend" else "",
-                      placeholder={"remix": "What should change? (the whole new prompt)",
+        # remix and extend start from the source prompt (a remix sends the whole new prompt: edit
+        # what should change); an edit describes only the change
+        text = w.Text(value=state.request.prompt if op in ("remix", "extend") else "",
+                      placeholder={"remix": "The whole new prompt: change what should be different",
                                    "edit": "Describe the edit",
                                    "extend": "What happens next?"}[op],
                       layout=w.Layout(flex="1 1 auto", width="auto"))
@@ -114,7 +150,7 @@ class CardActions(w.VBox):
         try:
             request = state.request.with_(**changes)
             job = self.card.get_runner().submit(request, op=op, parent_id=state.video_id,
-                                                label=f"{op} of {state.video_id}: {prompt.strip()}")
+                                                label=f"{op.capitalize()}: {prompt.strip()}")
         except (SoraError, ValueError) as exc:
             self.say(str(exc).splitlines()[0], error=True)
             return []
@@ -134,15 +170,21 @@ class CardActions(w.VBox):
             self.say(f"could not read the last frame: {exc}", error=True)
             return None
         if self.card.publish_reference(png):
-            self.say(f"Last frame set as the reference image ({png.name}).")
+            self.say("Now the reference image of the next Generate (the chip beside the Generate button; "
+                     "✕ there removes it).")
         else:
             self.say(f"Last frame saved as {png} — pass it as input_reference (or --ref).")
         return png
 
     def toggle_cell(self) -> None:
+        """Show the `%%sora` cell with buttons that copy it to the clipboard or insert it as a new
+        notebook cell below (paths relative to the notebook)."""
         state = self.card.state
         self.cell.value = sora_cell(state.request, op=state.op, parent_id=state.parent_id, backend=state.backend)
-        self.panel.children = () if self.cell in self.panel.children else (self.cell,)
+        if self.cell in self.panel.children:
+            self.panel.children = ()
+            return
+        self.panel.children = (self.cell, cell_buttons(self.cell.value))
 
     def delete(self) -> bool:
         """First call asks to confirm; the second deletes on the server and locally."""
@@ -152,14 +194,8 @@ class CardActions(w.VBox):
             self.delete_button.button_style = "danger"
             return False
         state = self.card.state
-        problem = ""
-        if state.video_id:
-            try:
-                self.card.get_runner().client.delete(state.video_id)
-            except SoraError as exc:
-                problem = f" (server: {exc})"
-        last = Path(state.path).with_name(f"{Path(state.path).stem}.last.png") if state.path else None
-        remove_files(state.path, state.thumbnail, last)
+        complaint = delete_job(self.card.get_runner(), state)  # server, files, and the ledger says "deleted"
+        problem = f" (server: {complaint})" if complaint else ""
         if self.card.player is not None:
             self.card.player.close()
             self.card.player = None
@@ -172,4 +208,4 @@ class CardActions(w.VBox):
 
     def say(self, text: str, *, error: bool = False) -> None:
         cls = "sora-error" if error else "sora-ok"
-        self.message.value = f'<div class="{cls}">{esc(text)}</div>'
+        self.message.value = f'<div class="{cls}">{esc(text)}</div>' if text else ""

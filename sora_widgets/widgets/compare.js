@@ -68,6 +68,8 @@ function render({ model, el }) {
   const bPause = button("❚❚ Pause", "Pause all", "sc-pause");
   const bPrev = button("◀|", "Previous frame");
   const bNext = button("|▶", "Next frame");
+  const bExport = button("Export", "Export", "sc-export");
+  bExport.onclick = () => model.send({ type: "export" });
   const seek = h("input", { type: "range", class: "sc-seek", "aria-label": "Seek all", min: 0, max: 0, step: "any", value: 0 });
   const time = h("span", { class: "sc-time", "aria-label": "Time" });
   const speed = h("select", { class: "sc-speed", "aria-label": "Speed", title: "Speed ([ and ])" });
@@ -93,7 +95,7 @@ function render({ model, el }) {
   pickB.addEventListener("change", onPick);
   const bar = h("div", { class: "sc-bar" }, bPlay, bPause, bPrev, bNext, seek, time, speed,
     h("label", { class: "sc-check" }, loop, document.createTextNode("loop")),
-    h("label", { class: "sc-check" }, info, document.createTextNode("overlays")), viewSel, picks);
+    h("label", { class: "sc-check" }, info, document.createTextNode("overlays")), viewSel, picks, bExport);
   const msg = h("div", { class: "sc-msg", role: "status", "aria-live": "polite" });
 
   // -- voting (Arena) --------------------------------------------------------------------------
@@ -498,6 +500,7 @@ function render({ model, el }) {
     votes.hidden = !voting;
     for (const b of [vA, vB, vTie, vSkip]) b.disabled = revealed;
     vNext.hidden = !revealed;
+    bExport.hidden = !!model.get("blind"); // a report names every clip: not in a blind A/B session
     msg.textContent = model.get("message") || "";
     msg.hidden = !model.get("message");
   }

@@ -361,6 +361,26 @@ class Compare(Snapshotted, _WidgetBundle):  # type: ignore[misc]  # _WidgetBundl
                 self._send_clip(str(ident))
         elif kind in ("vote", "next"):
             self._on_vote_msg(content)
+        elif kind == "export":
+            self.export()
+
+    def export(self, path: str | Path | None = None, **options: Any) -> Any:
+        """Write the grid's finished clips as a report (`sora_widgets.export`): the Export button.
+        The status line under the transport says where it went, or why not; returns the Export."""
+        from ._export import run_export
+
+        ids = [x for c in self.clips if c.ready and c.path is not None for x in (c.id, c.path.name)]
+        if self.blind:
+            self.message = "A blind A/B session is not exported: it would name the clips before the votes."
+            return None
+        if not ids:
+            self.message = "Nothing to export yet: no clip in this grid has finished."
+            return None
+        folder = self._ledger.folder if self._ledger is not None else None
+        result, line, href = run_export(self.title or "compare", path, ids=ids, folder=folder,
+                                        title=options.pop("title", None) or self.title or None, **options)
+        self.message = line if result is None else f"Exported {line} → {href}"
+        return result
 
     def _on_vote_msg(self, content: dict[str, Any]) -> None:
         """Blind voting is the Arena's business; a plain grid ignores votes."""

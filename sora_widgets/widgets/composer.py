@@ -73,7 +73,8 @@ class Composer(w.VBox):
         self.fields["avoid"] = self._field("avoid", "Avoid", "what must not appear (sent as the negative prompt)")
         self.mode_picker = w.ToggleButtons(options=[("Structured", "structured"), ("Free text", "free")],
                                            value="structured", style={"button_width": "96px"})
-        self.templates = TemplatePicker(self.apply_template, self._template_state)
+        self.templates = TemplatePicker(self.apply_template, self._template_state, self.undo_template)
+        self._before_template: tuple[str, Prompt, str, VideoRequest | None] | None = None
         self.free_text = w.Textarea(placeholder="Describe the video: subject, action, setting, style, camera…",
                                     layout=w.Layout(width="100%", height="120px"))
         self.chips = ChipBoard(self.add_keyword)
@@ -231,24 +232,43 @@ class Composer(w.VBox):
         elif term.lower() not in current.lower():
             widget.value = f"{current}, {term}"
 
-    def apply_template(self, template: Template | Prompt | str) -> None:
+    def apply_template(self, template: Template | Prompt | str) -> str:
         """Fill every field from a template (by name, a `Template` or a `Prompt`); its parameters
-        (duration, resolution), snapped to the model, go to the `on_request_fix` handlers."""
+        (duration, resolution), snapped to the model, go to the `on_request_fix` handlers. Returns a
+        note on those parameters that says where one was changed to fit the model ("1080p →
+        1280x720"). `undo_template()` puts back what was there before."""
         from ..prompt import get_template
 
         if isinstance(template, str):
             template = get_template(template)
+        self._before_template = (self.mode, self.prompt, self.value, self._request)
         prompt = template.prompt if isinstance(template, Template) else template
         if self.mode != "structured":
             self.set_mode("structured")
         self.prompt = prompt
-        if isinstance(template, Template) and template.params:
-            mc = self._model_capabilities()
-            overrides = {"model": self._request.model} if self._request is not None else {}
-            try:
-                request = template.to_request(mc, **overrides)
-            except (SoraError, ValueError):
-                return
+        if not (isinstance(template, Template) and template.params):
+            return ""
+        mc = self._model_capabilities()
+        overrides = {"model": self._request.model} if self._request is not None else {}
+        try:
+            request = template.to_request(mc, **overrides)
+        except (SoraError, ValueError) as exc:
+            return f"its parameters do not fit this model ({exc})"
+        for handler in self._request_fix:
+            handler(request)
+        return template_note(template.params, self._request or request, getattr(mc, "id", None))
+
+    def undo_template(self) -> None:
+        """Put back the prompt (and the request parameters) from before the last template."""
+        if self._before_template is None:
+            return
+        mode, prompt, value, request = self._before_template
+        self._before_template = None
+        if mode == "free":
+            self.value = value
+        else:
+            self.prompt = prompt
+        if request is not None:
             for handler in self._request_fix:
                 handler(request)
 
@@ -355,6 +375,24 @@ class Composer(w.VBox):
             pos = end
         out.append(esc(text[pos:]))
         return "".join(out)
+
+
+def template_note(asked: dict[str, Any], request: VideoRequest, model: str | None) -> str:
+    """"7 s · 1080p → 1280x720 (changed to what animatic offers)": the template's parameters
+    against `request`, the request as it now stands (after the parameters took them)."""
+    parts, swapped = [], False
+    if asked.get("seconds") is not None:
+        was, now = int(asked["seconds"]), request.seconds
+        parts.append(f"{was} s" if was == now else f"{was} s → {now} s")
+        swapped |= was != now
+    for key in ("resolution", "size"):
+        if asked.get(key):
+            used = request.size or " ".join(x for x in (request.resolution, request.aspect_ratio) if x)
+            same = str(asked[key]) in (used, request.resolution)
+            parts.append(str(asked[key]) if same else f"{asked[key]} → {used}")
+            swapped |= not same
+    note = " · ".join(parts)
+    return f"{note} (changed to what {model} offers)" if swapped and model else note
 
 
 def _split(text: str) -> list[str]:

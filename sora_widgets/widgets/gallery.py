@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
+from ._length import length_text
 from ._signals import tile_badges
 from ._snapshot import Snapshotted
 from ._style import button, esc, section, shorten, stylesheet
@@ -41,10 +42,16 @@ class GalleryItem:
     seconds: int | None = None
     thumbnail: Path | None = None
     backend: str = ""
+    op: str = "create"
     #: the job's key in the ledger ("" for stray files)
     key: str = ""
     #: quality signal codes (None: not checked yet)
     flags: tuple[str, ...] | None = None
+
+    @property
+    def length(self) -> str:
+        """"4s", or an extension's real length and what was added ("5s (+1s added)")."""
+        return length_text(self.op, self.seconds, self.path)
 
     @property
     def title(self) -> str:
@@ -76,7 +83,7 @@ def _item_of(row: dict[str, Any], flags: dict[str, tuple[str, ...]]) -> GalleryI
         path=path.resolve(), prompt=row.get("prompt") or "", model=row.get("model") or "",
         video_id=row.get("video_id") or "", created=row.get("finished_at") or row.get("created_at") or 0.0,
         size=size or "", seconds=req.get("seconds"), thumbnail=thumb, backend=row.get("backend") or "",
-        key=row["key"], flags=flags.get(row["key"]),
+        op=row.get("op") or "create", key=row["key"], flags=flags.get(row["key"]),
     )
 
 
@@ -395,7 +402,7 @@ class Gallery(Snapshotted, w.VBox):
         if cached is None:
             self._fill_later(thumb, item)
         when = time.strftime("%b %d %H:%M", time.localtime(item.created)) if item.created else ""
-        meta = " · ".join(x for x in (item.model, item.size, f"{item.seconds}s" if item.seconds else "", when) if x)
+        meta = " · ".join(x for x in (item.model, item.size, item.length, when) if x)
         caption = w.HTML(f'<div class="sora-card-title" style="max-width:{THUMB_WIDTH}px" title="{esc(item.prompt)}">'
                          f'{esc(shorten(item.title, 40))}</div><div class="sora-meta">{esc(meta)}</div>'
                          f"<div>{tile_badges(item.flags)}</div>",

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 import traitlets as t
+from pydantic import ValidationError
 
 from ..capabilities import BackendCapabilities, ModelCapabilities, estimate_cost
+from ..errors import from_validation_error
 from ..models import VideoRequest
 from ..request_table import BY_FIELD, PARAMS
 from ._reference import ReferencePicker
@@ -89,11 +91,15 @@ class Parameters(w.VBox):
     extras = t.Dict(help="backend-specific wire fields carried into the request")
     cost = t.Float(0.0, help="estimated USD for the whole generation (all variations)")
     capabilities = t.Instance(ModelCapabilities, allow_none=True, help="the chosen model's capabilities")
+    seconds_chosen = t.Bool(False, help="the duration was picked (by the user, a template or a fix), not the "
+                            "model's default")
 
     def __init__(self, backend: str | None = None, model: str | None = None, *, runner: JobRunner | None = None,
                  capabilities_for: CapabilitiesFor | None = None) -> None:
         self.runner = runner
         self._capabilities_for = capabilities_for
+        #: why the backend's model list could not be loaded ("" when it was)
+        self.catalog_error = ""
         self._updating = False
         self.backend_caps: BackendCapabilities | None = None
         backend = backend or (runner.backend if runner is not None else "local")
@@ -144,6 +150,7 @@ class Parameters(w.VBox):
     # -- choosing ---------------------------------------------------------------------------------
     def _load_capabilities(self, backend: str) -> BackendCapabilities:
         self.note.value = ""
+        self.catalog_error = ""
         try:
             if self._capabilities_for is not None:
                 return self._capabilities_for(backend)
@@ -155,8 +162,10 @@ class Parameters(w.VBox):
             return runner_for(backend, base=self.runner).capabilities
         except Exception as exc:
             caps = static_capabilities(backend)
-            self.note.value = (f'<div class="sora-error">Could not load the model list: '
-                               f'{esc(str(exc).splitlines()[0])} — showing the defaults.</div>')
+            why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            self.catalog_error = why
+            self.note.value = (f'<div class="sora-error">No model list for {esc(backend)}: {esc(why)}. '
+                               "Fix that, then choose the backend again to load it.</div>")
             return caps
 
     def set_backend(self, backend: str, *, model: str | None = None) -> None:
@@ -168,6 +177,8 @@ class Parameters(w.VBox):
             if self.backend_picker.value != backend:
                 self.backend_picker.value = backend
             options = [(mc.label or mc.id, mc.id) for mc in caps.models.values()]
+            if self.catalog_error:  # the declared placeholders say nothing a user can act on
+                options = [(f"{mc.id} (model list not loaded)", mc.id) for mc in caps.models.values()]
             chosen = model or (self.model if self.model in caps.models else caps.default_model)
             if chosen not in caps.models:
                 options.append((chosen, chosen))
@@ -200,7 +211,8 @@ class Parameters(w.VBox):
                 self.resolution_picker.value = keep
             self.aspect_picker.options = list(mc.aspect_ratios)
             if mc.aspect_ratios:
-                keep = self.aspect_ratio if self.aspect_ratio in mc.aspect_ratios else mc.aspect_ratios[0]
+                keep = self.aspect_ratio if self.aspect_ratio in mc.aspect_ratios else (
+                    mc.aspect_default or mc.aspect_ratios[0])
                 self.aspect_picker.value = keep
             show(self.size_picker, exact)
             show(self.resolution_picker, not exact and bool(mc.resolutions))
@@ -223,6 +235,8 @@ class Parameters(w.VBox):
         if change is not None and change.get("owner") is self.model_picker:
             self.set_model(change["new"])
             return
+        if change is not None and change.get("owner") is self.duration:
+            self.seconds_chosen = True
         mc = self.capabilities
         if mc is None:
             return
@@ -258,7 +272,10 @@ class Parameters(w.VBox):
         if self.reference is None:
             fields.pop("fit", None)
         fields.update(changes)
-        return VideoRequest.model_validate(fields)
+        try:
+            return VideoRequest.model_validate(fields)
+        except ValidationError as exc:  # the toolkit's one line, not pydantic's dump
+            raise from_validation_error(exc) from None
 
     def apply(self, request: VideoRequest) -> list[str]:
         """Show `request`'s parameters in the controls (to continue from an earlier generation).

@@ -14,6 +14,7 @@ import ipywidgets as w
 
 from ..jobs.state import JobState
 from ..results import GenerationResult
+from ._length import length_text
 from ._snapshot import Snapshotted
 from ._style import esc
 
@@ -28,7 +29,8 @@ def _source_path(source: Any) -> tuple[Path, str, str]:
         if source.path is None:
             raise ValueError(f"job {source.video_id or source.key} has no video file ({source.status})")
         req = source.request
-        caption = f"{source.video_id} · {req.model} · {req.size or req.resolution or ''} · {req.seconds}s"
+        length = length_text(source.op, req.seconds, source.path)
+        caption = f"{source.video_id} · {req.model} · {req.size or req.resolution or ''} · {length}"
         return Path(source.path), caption, req.size or ""
     path = Path(source)
     return path, path.name, ""

@@ -11,19 +11,48 @@ click or a cell), so the kernel stays responsive while jobs run. Everything also
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ..errors import SoraError
+from ..errors import SoraError, from_validation_error
 from ..jobs.policy import submit_variations
+from ._reference import short_name
 from ._runners import runner_for
 from ._snapshot import Snapshotted
 from ._style import button, esc, section, show, stylesheet
 from .card import JobCard
 from .composer import Composer
 from .params import Parameters, static_capabilities
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+
+class ReferenceChip(w.HBox):
+    """The reference the next Generate will use, as a chip beside the button, with ✕ to drop it
+    (a last frame taken as reference is otherwise easy to forget)."""
+
+    def __init__(self, clear: Callable[[], Any]) -> None:
+        self.label = w.HTML()
+        self.clear_button = button("", icon="times", tooltip="Generate without this reference image")
+        self.clear_button.add_class("sora-chip-clear")
+        self.clear_button.on_click(lambda _: clear())
+        super().__init__([self.label, self.clear_button], layout=w.Layout(align_items="center"))
+        self.add_class("sora-reference-chip")
+        show(self, False)
+
+    def update(self, parameters: Parameters) -> None:
+        ref = parameters.reference
+        if ref is None:
+            show(self, False)
+            return
+        name = Path(ref).name if isinstance(ref, (str, Path)) else "uploaded image"
+        self.label.value = (f'<span class="sora-chip" title="{esc(str(ref))}"><i class="fa fa-image"></i> '
+                            f"reference: {esc(short_name(name))}</span>")
+        show(self, True, "flex")
 
 if TYPE_CHECKING:
     from ..capabilities import BackendCapabilities
@@ -36,6 +65,8 @@ class Studio(Snapshotted, w.VBox):
 
     def __init__(self, backend: str | None = None, *, model: str | None = None, runner: JobRunner | None = None,
                  prompt: Prompt | dict[str, Any] | str | None = None, resume: bool = True) -> None:
+        self._error_shown = False
+        self._reference_from: tuple[JobCard | None, Any] = (None, None)
         self.runner = runner if runner is not None else runner_for(backend)
         #: no runner given: follow the shared one, so `%sora config` changes apply here too
         self._shared = runner is None
@@ -51,14 +82,17 @@ class Studio(Snapshotted, w.VBox):
         self.generate_button.on_click(lambda _: self.generate())
         self.summary = w.HTML()
         self.summary.add_class("sora-summary")
+        self.reference_chip = ReferenceChip(lambda: self.parameters.set_reference(None))
         self.message = w.HTML()
         self.error_details = w.Accordion(children=[w.HTML()], titles=("Details",), selected_index=None)
         show(self.error_details, False)
-        self.jobs_box = w.VBox()
+        self.jobs_box = w.HBox(layout=w.Layout(flex_flow="row wrap", align_items="flex-start", width="100%"))
+        self.jobs_box.add_class("sora-jobs")
         self.header = w.HTML()
         left = w.VBox([section("Prompt composer"), self.composer], layout=w.Layout(flex="3 1 460px", min_width="0"))
-        bar = w.HBox([self.generate_button, self.summary],
-                     layout=w.Layout(align_items="center", margin="12px 0 4px", grid_gap="12px"))
+        bar = w.HBox([self.generate_button, self.summary, self.reference_chip],
+                     layout=w.Layout(align_items="center", margin="12px 0 4px", grid_gap="12px",
+                                     flex_flow="row wrap"))
         right = w.VBox([section("Parameters"), self.parameters, self.composer.review, bar, self.message,
                         self.error_details], layout=w.Layout(flex="2 1 320px", min_width="0"))
         left.add_class("sora-panel")
@@ -71,7 +105,8 @@ class Studio(Snapshotted, w.VBox):
         self.add_class("sora-studio")
         self.add_class("sora-root")
         self.parameters.observe(self._params_changed)
-        self.composer.observe(lambda _: self._update_summary(), names="value")
+        self.composer.observe(lambda _: self._inputs_changed(), names="value")
+        self.parameters.reference_picker.observe(lambda _: self._inputs_changed(), names=["value", "error"])
         self.composer.on_request_fix(self._apply_request_fix)
         self._params_changed()
         if resume:
@@ -130,15 +165,36 @@ class Studio(Snapshotted, w.VBox):
         if change is not None and change.get("name") == "backend":
             self.runner = self._runner(change["new"])
         p = self.parameters
+        model = (f'model <b>{esc(p.model)}</b>' if not p.catalog_error else
+                 '<span class="sora-error">no model list (see Parameters)</span>')
         self.header.value = ('<div class="sora-title"><i class="fa fa-film"></i> Sora Studio'
-                             f'<span class="sora-sub">backend <b>{esc(p.backend)}</b> · '
-                             f'model <b>{esc(p.model)}</b></span></div>')
+                             f'<span class="sora-sub">backend <b>{esc(p.backend)}</b> · {model}</span></div>')
         try:
             request = p.request(self.composer.value or "-")
+            if not p.seconds_chosen:  # the model's default: "6 seconds" in the prompt may propose a length
+                request = request.with_(seconds=None)
         except ValueError:
             request = None
         self.composer.set_context(request, p.backend_caps)
+        self._inputs_changed()
+
+    def _inputs_changed(self) -> None:
+        """The summary, the reference chip, and the error line: an error shown for an input goes
+        away (or is replaced by what is still wrong) as soon as the input changes."""
         self._update_summary()
+        self.reference_chip.update(self.parameters)
+        card, ref = self._reference_from
+        if card is not None and self.parameters.reference != ref:  # that card's note no longer holds
+            card.actions.say("")
+            self._reference_from = (None, None)
+            if not self._error_shown:
+                self._say("")
+        if self._error_shown:
+            problem = self.problem()
+            if problem is None:
+                self._say("")
+            else:
+                self._say(problem, error=True)
 
     def _update_summary(self) -> None:
         p = self.parameters
@@ -165,13 +221,32 @@ class Studio(Snapshotted, w.VBox):
         negative = self.composer.negative_prompt if mc is not None and mc.negative_prompt else None
         return self.parameters.request(text, negative_prompt=negative)
 
-    def generate(self, prompt: str | None = None) -> list[Job]:
-        """Start the generation (all variations); returns the new jobs. A refusal (invalid request,
-        budget) shows one line in the Studio and returns []."""
-        self._say("")
+    def problem(self, prompt: str | None = None) -> str | None:
+        """What stops Generate now, as one line (no prompt, an unusable reference, a request the
+        model refuses), or None. Nothing is sent."""
         text = self.composer.value if prompt is None else prompt
         if not text.strip():
-            self._say("Write a prompt first (a subject and an action are enough).", error=True)
+            return "Write a prompt first (a subject and an action are enough)."
+        bad = self.parameters.reference_picker.error
+        if bad:
+            return (f"Reference: {bad} — fix it, upload another image, or clear it (✕) to generate "
+                    "without a reference")
+        try:
+            self.runner.prepare(self.request(text))
+        except (SoraError, ValueError) as exc:
+            if callable(getattr(exc, "errors", None)):
+                exc = from_validation_error(exc)
+            return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        return None
+
+    def generate(self, prompt: str | None = None) -> list[Job]:
+        """Start the generation (all variations); returns the new jobs. A refusal (invalid input,
+        budget) shows one line in the Studio and returns [] — nothing is sent."""
+        self._say("")
+        text = self.composer.value if prompt is None else prompt
+        problem = self.problem(text)
+        if problem is not None:
+            self._say(problem, error=True)
             return []
         try:
             if self._shared:  # settings changed since (e.g. %sora config budget_session=1): use them
@@ -197,18 +272,19 @@ class Studio(Snapshotted, w.VBox):
         for job in jobs:
             card = JobCard(job, owner)
             card.on_new_jobs(follow_ups)
-            card.on_use_reference(self._use_reference)
+            card.on_use_reference(functools.partial(self._use_reference, card=card))
             self.cards[job.key] = card
             self.jobs.append(job)
             cards.append(card)
-        row = w.HBox(cards, layout=w.Layout(flex_flow="row wrap", align_items="flex-start"))
-        self.jobs_box.children = (row, *self.jobs_box.children)
+        # one wrapping flow, newest first: follow-ups sit beside their sources instead of one row each
+        self.jobs_box.children = (*cards, *self.jobs_box.children)
         show(self.jobs_title, True)
         return cards
 
-    def _use_reference(self, path: Path) -> None:
+    def _use_reference(self, path: Path, card: JobCard | None = None) -> None:
         self.parameters.set_reference(path)
-        self._say(f"The last frame ({path.name}) is now the reference image.")
+        self._reference_from = (card, self.parameters.reference)
+        self._say("A last frame is now the reference image (the chip beside Generate; ✕ removes it).")
 
     def wait(self, timeout: float | None = None) -> list[Any]:
         """Block until every job is done (scripts, other threads). In a notebook cell use
@@ -230,16 +306,18 @@ class Studio(Snapshotted, w.VBox):
 
     # -- messages -------------------------------------------------------------------------------------
     def _say(self, text: str, *, error: bool = False) -> None:
+        self._error_shown = error and bool(text)
+        if error and text and not text.startswith("✖"):
+            text = f"✖ {text}"
         cls = "sora-error" if error else "sora-ok"
         self.message.value = f'<div class="{cls}">{esc(text)}</div>' if text else ""
         if not error:
             show(self.error_details, False)
 
     def _fail(self, exc: Exception) -> None:
-        lines = str(exc).strip().splitlines() or [type(exc).__name__]
-        first = lines[0]
-        if len(lines) > 1 and hasattr(exc, "errors"):  # pydantic: "1 validation error for …" + the reason
-            first = lines[-1].strip() if len(lines) == 2 else f"{lines[0]}: {lines[2].strip()}"
+        if callable(getattr(exc, "errors", None)):  # a pydantic error: the toolkit's one translation
+            exc = from_validation_error(exc)
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         self._say(f"✖ {first}", error=True)
         details = esc(f"{type(exc).__name__}: {exc}")
         self.error_details.children = (w.HTML(f'<pre style="font-size:11.5px;white-space:pre-wrap">{details}</pre>'),)

@@ -28,7 +28,7 @@ def test_cost_estimate_in_dry_run_sends_nothing(shell: Any, fake_runner: JobRunn
     ran = run(shell, "%%sora -s 4 -n 2 --dry-run\na kite over the sea, wide shot, golden hour light")
     assert fake.requests == [] and ran.err_lines == []
     assert "cost estimate: $0.80 (2 × $0.40)" in ran.result.text and "backend openai" in ran.result.text
-    assert "size: 720x1280" in ran.result.text  # the backend's default filled in
+    assert "size: 1280x720" in ran.result.text  # the default size (landscape on every backend) filled in
 
 
 def test_paid_generation_and_budget(shell: Any, fake_runner: JobRunner, fake: FakeVideos) -> None:

@@ -149,8 +149,12 @@ def test_interrupt_stops_waiting_and_resume_finishes(shell: Any, server: Any) ->
     video_id = line.split("stopped waiting for ")[1].split(";")[0]
     row = shell.magics_manager.registry["SoraMagics"].default_runner().ledger.get(video_id)
     assert row["status"] == "interrupted"
+    assert "sets slow" in line
+    shell.user_ns.pop("slow", None)
     resumed = run(shell, "%sora resume")
     assert resumed.err_lines == [] and resumed.result.id == video_id and resumed.result.path.is_file()
+    # issue 17: --name was lost after interrupt + resume
+    assert shell.user_ns["slow"].id == video_id and "set slow" in resumed.stdout
     assert run(shell, "%sora resume").result.text.startswith("nothing to resume")
 
 
@@ -188,8 +192,11 @@ def test_subcommands(shell: Any, server: Any, tmp_path: Path) -> None:
     assert "animatic" in models and "1-20" in models and "320x180" in models
     cost = run(shell, "%sora cost").result.text()
     assert "backend  local" in cost and "budgets:" in cost
-    lint = run(shell, "%sora lint -s 2 a girl's kite, 8 seconds long").result
-    assert "prose-params" in lint.text
+    lint = run(shell, "%sora lint -m animatic -s 2 a girl's kite, 8 seconds long").result
+    assert "prose-params" in lint.text and "already does" in lint.text
+    # issue 17: with no -s, the prose length is proposed (snapped to the model), not dropped for the default
+    lint = run(shell, "%sora lint -m animatic a girl's kite, 8 seconds long").result
+    assert "move it there (seconds=8)" in lint.text
     assert type(run(shell, "%sora studio").result).__name__ == "Studio"
     gallery = run(shell, "%sora gallery")
     assert gallery.err_lines == [] and type(gallery.result).__name__ == "Gallery"
@@ -208,8 +215,8 @@ def test_config_sets_defaults_until_restart(shell: Any, server: Any) -> None:
     assert "seconds = None" in cleared and "api_key = not set" in cleared
     assert res.id in run(shell, "%sora status").result.text()
     bad = run(shell, "%sora config seconds=soon")
-    assert bad.err_lines == ["sora: bad value for seconds 'soon': Input should be a valid integer, unable to parse "
-                             "string as an integer — seconds: default length in whole seconds; `%sora config "
+    assert bad.err_lines == ["sora: bad value for seconds 'soon': must be a whole number — seconds: default length "
+                             "in whole seconds; `%sora config "
                              "seconds=` removes the override"]
     assert "model = animatic" in run(shell, "%sora config").result.text  # unchanged by the bad value
 

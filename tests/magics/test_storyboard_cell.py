@@ -51,3 +51,38 @@ def test_storyboard_dry_run_sends_nothing(shell: Any, server: Any) -> None:
 def test_storyboard_syntax_error_is_one_line(shell: Any, server: Any) -> None:
     ran = run(shell, "%%sora --storyboard\n---\n[bogus] a shot\n")
     assert len(ran.err_lines) == 1 and "line 2" in ran.err_lines[0] and "Traceback" not in ran.stderr
+
+
+def test_storyboard_cell_shows_per_shot_progress(shell: Any, server: Any) -> None:
+    """Issue 17: `%%sora --storyboard` showed nothing while it rendered."""
+    server.config.generation_time = 0.6
+    try:
+        ran = run(shell, "%%sora --storyboard\n" + BOARD.replace("Harbour", "Harbour progress"))
+    finally:
+        server.config.generation_time = 0.0
+    assert ran.success and ran.err_lines == [], ran.stderr
+    assert "… shot 1 [s1]: in_progress" in ran.stdout and "… shot 2 [s2]: in_progress" in ran.stdout
+    assert "… shot 2 [s2]: completed" in ran.stdout
+
+
+def test_storyboard_interrupt_advice_works_in_a_cell(shell: Any, server: Any) -> None:
+    """Issue 17: after Ctrl-C the magic suggested `board.resume()`, but a cell has no `board`."""
+    import _thread
+    import threading
+
+    cell = "%%sora --storyboard --name film\n" + BOARD.replace("Harbour", "Harbour interrupted")
+    server.config.generation_time = 2.0
+    timer = threading.Timer(0.8, _thread.interrupt_main)
+    try:
+        timer.start()
+        ran = run(shell, cell)
+    finally:
+        timer.cancel()
+        server.config.generation_time = 0.0
+    assert len(ran.err_lines) == 1, ran.stderr
+    line = ran.err_lines[0]
+    assert "stopped waiting for storyboard" in line and "run this cell again" in line
+    assert "board." not in line and "Storyboard.load" not in line
+    again = run(shell, cell)  # the advice, followed: the cell resumes and finishes
+    assert again.success and again.err_lines == [], again.stderr
+    assert shell.user_ns["film"].path.is_file()

@@ -92,8 +92,29 @@ def test_scene_complexity() -> None:
     finding = only(busy, "scene-complexity")
     assert finding.severity == "warning" and "moving elements" in finding.message
     crowd = "Vendors, cyclists, a dog and a horse fill a market street, golden hour, wide shot"
-    assert "4 subjects" in only(crowd, "scene-complexity").message
+    assert "6 subjects (vendors, cyclists, dog, horse)" in only(crowd, "scene-complexity").message
     assert "scene-complexity" not in codes("A woman walks her dog along the beach, soft light, wide shot")
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    # tutorial 03's "overly complex scene": plurals, counts and groups are subjects too (issue 17)
+    ("Five children, three dogs, a marching band and fireworks race through a crowded market, drone shot",
+     "12 subjects (five children, three dogs, band, fireworks)"),
+    ("4 cyclists and a dog cross a bridge, wide shot, soft light", "5 subjects (cyclists, dog)"),
+    ("A dozen dancers spin on a stage, wide shot, stage lighting", "12 subjects (dozen dancers)"),
+])
+def test_scene_complexity_counts_plurals_and_groups(text: str, said: str) -> None:
+    assert said in only(text, "scene-complexity").message
+
+
+@pytest.mark.parametrize("text", [
+    "Two dogs play in a park, wide shot, golden hour",
+    "A herd of sheep crosses a road at dawn, aerial view",
+    "Three friends laugh around a campfire, warm firelight, medium shot",
+    "A quiet beach with no people and no boats, golden hour, slow pan",  # excluded, not in the shot
+])
+def test_scene_complexity_leaves_small_groups_alone(text: str) -> None:
+    assert "scene-complexity" not in codes(text)
 
 
 # --- ambiguous-position --------------------------------------------------------------------------

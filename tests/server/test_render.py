@@ -204,3 +204,13 @@ def test_a_sprite_cut_to_its_visible_box_blends_to_the_same_bytes() -> None:
         yuv.blend(whole, sprite, 20, 10, opacity=opacity)
         yuv.blend(part, cut, 20 + dx, 10 + dy, opacity=opacity)
         assert all((a == b).all() for a, b in zip(whole, part, strict=True))
+
+
+def test_the_last_frame_carries_no_caption(tmp_path):
+    """Issue 17: chained shots stacked captions, because each took the captioned last frame."""
+    ref = tmp_path / "grey.png"
+    Image.new("RGB", (320, 180), (120, 120, 120)).save(ref)
+    data = _render(tmp_path, "cap", prompt="A grey wall, static camera", reference=str(ref), seconds=2)
+    first, middle, last = frames_rgb(data, (0, 24, -1))
+    assert float(middle.std()) > 4  # the caption is there in the middle of the clip...
+    assert float(first.std()) < 3 and float(last.std()) < 3  # ...but not on the first or the last frame

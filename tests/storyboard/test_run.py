@@ -159,7 +159,7 @@ def test_regenerate_one_shot_keeps_the_others(
     board = Storyboard.parse(THREE.format(mode="chain"))
     first = board.run(make_runner(server))
     prompts = board.prompts()
-    after = board.regenerate(0)
+    after = board.regenerate(1)  # shots are numbered from 1, as every printed line says
     assert [creates(server, p) for p in prompts] == [2, 1, 1]
     assert after[0].key != first[0].key and [s.key for s in after[1:]] == [s.key for s in first[1:]]
     assert after[1].stale and not after[2].stale  # shot 2 chained from the old take of shot 1
@@ -168,8 +168,38 @@ def test_regenerate_one_shot_keeps_the_others(
     board.run(cascade=True)  # ...and re-chains on request
     assert [creates(server, p) for p in prompts] == [2, 2, 2]
     assert not any(s.stale for s in board.status())
-    board.regenerate(1, downstream=True)
+    board.regenerate("s2", downstream=True)  # or by id
     assert [creates(server, p) for p in prompts] == [2, 3, 3]
+
+
+def test_regenerate_counts_from_one_and_makes_a_really_new_take(
+        server: EmbeddedServer, make_runner: Callable[..., JobRunner]) -> None:
+    """Issue 17: `regenerate(2)` redid shot 3 and the new take was byte-identical (same seed)."""
+    board = Storyboard.parse(THREE.format(mode="chain"))
+    first = board.run(make_runner(server))
+    prompts = board.prompts()
+    server.config.generation_time = 0.8
+    board.regenerate(2, wait=False)
+    deadline = time.monotonic() + 20
+    while len(board.production().takes()["s2"]) < 2:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    # while the new take runs, the film still uses the old one: nothing is "made from an older take"
+    assert not any(s.stale for s in board.status())
+    handle = board.production()._active
+    assert handle is not None
+    after = handle.wait(30)
+    assert [creates(server, p) for p in prompts] == [1, 2, 1]
+    assert after[1].key != first[1].key and after[1].ok
+    assert after[1].path is not None and first[1].path is not None
+    assert after[1].path.read_bytes() != first[1].path.read_bytes()
+    assert mad(last_frame(first[1].path), last_frame(after[1].path)) > 1.0  # really a different video
+    assert [s.stale for s in after] == [False, False, True]  # shot 3 chained from the old take of shot 2
+    assert not after[1].changed  # its new seed is the take's, not an edit of the shot
+    board.run()
+    assert [creates(server, p) for p in prompts] == [1, 2, 1]  # a plain run keeps the new take
+    with pytest.raises(IndexError, match="numbered 1-3"):
+        board.regenerate(0)
 
 
 def test_editing_a_shot_regenerates_only_that_shot(
@@ -223,3 +253,16 @@ def test_a_failed_shot_stops_its_strand_and_a_fix_reruns_only_what_is_needed(
         assert [creates(server, p) for p in board.prompts()] == [1, 1, 1]
     finally:
         server.stop()
+
+
+def test_the_older_take_flag_survives_parsing_the_board_again(
+        server: EmbeddedServer, make_runner: Callable[..., JobRunner]) -> None:
+    """Issue 17: the same cell run again in a new kernel lost what each take was made from, so the
+    "made from an older take" flag depended on the kernel, not on the takes actually used."""
+    board = Storyboard.parse(THREE.format(mode="chain"))
+    board.run(make_runner(server))
+    board.regenerate(2)
+    assert [s.stale for s in board.status()] == [False, False, True]
+    again = Storyboard.parse(THREE.format(mode="chain"))  # a new kernel, the same cell
+    again.run(make_runner(server))
+    assert [s.stale for s in again.status()] == [False, False, True]

@@ -57,12 +57,22 @@ def test_widget_edits_reorders_generates_and_stitches(
     assert ui.handle is not None
     ui.handle.wait(30)
     assert creates(server, board.prompt(2)) == 2 and creates(server, board.prompt(0)) == 1
-    # stitch with a crossfade -> the film in a player
+    # one shot can be played on its own (issue 17)
+    assert not ui.cards[1].play.disabled
+    ui.cards[1].play.click()
+    assert ui.player is not None and ui.player.path == board.status()[1].path
+    assert "Shot 2" in ui.player_box.children[0].value
+    # a hard-cut film, then a crossfade one: the unit is explained, and the first film is kept
+    ui.stitch_button.click()
+    assert ui.player is not None
+    hard = ui.player.path
     ui.crossfade.value = 4
+    assert "0.17 s at 24 fps" in ui.crossfade_note.value
     ui.stitch_button.click()
     assert ui.player is not None and ui.player.path.is_file()
     assert "re-encoded" in ui.message.value
     assert board.production().last_stitch["crossfade"] == 4
+    assert ui.player.path != hard and hard.is_file() and ui.player.path.name.endswith("-xfade4.mp4")
 
 
 def test_widget_reports_errors_in_one_line(make_runner: Callable[..., JobRunner]) -> None:
@@ -70,6 +80,8 @@ def test_widget_reports_errors_in_one_line(make_runner: Callable[..., JobRunner]
     ui = StoryboardWidget(board, make_runner())
     ui.stitch_button.click()  # nothing generated yet
     assert "sora-error" in ui.message.value and "no video yet" in ui.message.value
+    assert "click Generate" in ui.message.value and "board." not in ui.message.value  # advice is the button
+    assert all(card.play.disabled for card in ui.cards)
     ui.cards[1].continuity.value = "independent"
     ui.cards[1].seconds.value = 0  # back to the model's default
     assert board.shots[1].seconds is None

@@ -166,3 +166,23 @@ def test_an_arena_reopened_in_a_new_process_keeps_its_votes(runner: JobRunner) -
     out = subprocess.run([sys.executable, "-c", code, str(runner.settings.output_dir), grid.group_id],
                          capture_output=True, text=True, timeout=120, check=True)
     assert out.stdout.strip() == "2 ['right'] 1"  # a new kernel: the judged pair is not asked again
+
+
+def test_the_export_button_writes_a_report_of_the_finished_clips(runner: JobRunner, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 19: Compare has an Export button like the Gallery and the Storyboard (the view sends
+    {"type": "export"}); the report holds exactly the grid's clips; a blind session is not exported."""
+    import json
+
+    monkeypatch.chdir(tmp_path)  # the default report folder is sora_exports/ beside the notebook
+    other = runner.run(KITE.model_copy(update={"prompt": "a clip that is not in the grid"}))
+    grid = grid_of(runner, seeds=[1, 2]).wait(60)
+    grid._on_msg(grid, {"type": "export"}, [])
+    assert grid.message.startswith("Exported ") and "index.html" in grid.message
+    (report,) = (tmp_path / "sora_exports").iterdir()
+    manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(c["prompt"] for c in manifest["clips"]) == ["a paper boat on a rainy street"] * 2
+    assert other.video_id not in json.dumps(manifest)
+    blind = Compare([c.path for c in grid.clips], runner=runner, blind=True)
+    assert blind.export(tmp_path / "blind") is None and "blind" in blind.message
+    assert not (tmp_path / "blind").exists()

@@ -85,6 +85,23 @@ def test_templates_fill_fields_and_parameters(runner: JobRunner) -> None:
     assert studio.parameters.seconds == 8  # the template's 8 seconds, offered by sora-2
 
 
+def test_templates_say_what_they_set_and_can_be_undone(runner: JobRunner) -> None:
+    """Issue 17: a template overwrote the composition with no undo, the picker reset so the active
+    template was unknown, and its 1080p became another size without saying so."""
+    studio = Studio(runner=runner, model="animatic")
+    c = studio.composer
+    c.value = "my own careful prompt"
+    studio.parameters.duration.value = 3
+    c.templates.picker.value = "artistic-style"
+    assert c.prompt == GUIDE_TEMPLATES["artistic-style"].prompt and studio.parameters.seconds == 7
+    active = c.templates.active.value
+    assert "artistic-style" in active and "1080p → 640x360" in active and "animatic" in active
+    assert c.templates.undo_button.layout.display != "none"
+    c.templates.undo_button.click()
+    assert c.value == "my own careful prompt" and studio.parameters.seconds == 3
+    assert "artistic-style" not in c.templates.active.value and c.templates.undo_button.layout.display == "none"
+
+
 def test_user_templates_are_saved_and_listed() -> None:
     c = Composer(Prompt(subject="my robot", action="waves hello"))
     c.set_context(SORA2, LOCAL_CAPABILITIES)
@@ -147,3 +164,18 @@ def test_every_guide_template_renders(name: str) -> None:
     c = Composer()
     c.apply_template(name)
     assert c.value == GUIDE_TEMPLATES[name].prompt.render()
+
+
+def test_prose_duration_is_proposed_not_dropped(runner: JobRunner) -> None:
+    """Issue 17: the fix removed "6 seconds" and the default 4 s stayed, silently."""
+    studio = Studio(runner=runner, model="animatic")
+    studio.composer.value = "A red kite over a beach at dawn, wide shot, soft light, 6 seconds"
+    [finding] = [f for f in studio.composer.findings if f.code == "prose-params"]
+    assert "seconds=6" in finding.message
+    studio.composer.apply_fix(finding)
+    assert studio.parameters.seconds == 6 and "6 seconds" not in studio.composer.value
+    # once a length is chosen, the prompt's words are only removed
+    studio.parameters.duration.value = 3
+    studio.composer.value = "A red kite over a beach at dawn, wide shot, soft light, 6 seconds"
+    [finding] = [f for f in studio.composer.findings if f.code == "prose-params"]
+    assert "already does" in finding.message

@@ -125,3 +125,19 @@ def test_request_is_accepted_by_the_runner(runner: JobRunner) -> None:
     req, cost = runner.prepare(p.request("a kite"))
     assert (req.model, req.seconds, req.size, cost) == ("animatic", 2, "320x180", 0.0)
     assert repr(p) == "Parameters(backend='local', model='animatic', 2s, 320x180)"
+
+
+def test_openrouter_without_a_key_says_what_is_needed(runner: JobRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 17: "catalog not fetched yet" under a header naming a model; say what is needed."""
+    from sora_widgets.widgets import Studio
+
+    for name in ("OPENROUTER_API_KEY", "SORA_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    studio = Studio(runner=runner, model="animatic")
+    studio.parameters.backend_picker.value = "openrouter"
+    note = studio.parameters.note.value
+    assert "No model list for openrouter" in note and "OPENROUTER_API_KEY" in note
+    assert "catalog not fetched" not in str(studio.parameters.model_picker.options)
+    assert "no model list" in studio.header.value and "google/" not in studio.header.value
+    studio.composer.value = "a kite over a beach"
+    assert studio.generate() == [] and "OPENROUTER_API_KEY" in studio.message.value

@@ -50,8 +50,7 @@ def test_variations_run_side_by_side_with_different_seeds(runner: JobRunner) -> 
     studio.parameters.variation_picker.value = 2
     jobs = studio.generate()
     assert len(jobs) == 2
-    [row] = studio.jobs_box.children
-    assert [c.job for c in row.children] == jobs  # one row: side by side
+    assert [c.job for c in studio.jobs_box.children] == jobs  # side by side in the jobs flow
     states = studio.wait(30)
     assert all(s.ok for s in states)
     assert states[0].request.seed != states[1].request.seed
@@ -90,7 +89,9 @@ def test_refusals_are_one_line_in_the_studio(runner: JobRunner, fast_server, tmp
     studio.composer.value = "x" * 40_000
     assert studio.generate() == []
     assert "sora-error" in studio.message.value and "\n" not in studio.message.value
-    assert studio.error_details.layout.display != "none"
+    # issue 17: one translated line (what, why, what to do), not pydantic's dump with its URL
+    assert "40,000 characters long, over the limit of 32,000 — shorten it by 8,000" in studio.message.value
+    assert not any(x in studio.message.value for x in ("pydantic", "Input should", "validation error"))
     budget = Studio(runner=make_runner(fast_server, tmp_path / "b", budget_session=0.0), model="animatic")
     budget.composer.value = "a heron"
     budget.parameters.size_picker.value = "320x180"
@@ -109,11 +110,14 @@ def test_follow_ups_remix_last_frame_cell_and_delete(runner: JobRunner) -> None:
     actions.follow_up_buttons["remix"].click()
     [row] = actions.panel.children
     text, go = row.children[0], row.children[1]
+    assert text.value == "a lighthouse in a storm, aerial view"  # issue 17: prefilled with the source prompt
     text.value = "a lighthouse in a snowstorm, aerial view"
     go.click()
     assert len(studio.jobs) == 2 and studio.jobs[1].state.op == "remix"
+    title = studio.cards[studio.jobs[1].key].title.value
+    assert "Remix: a lighthouse in a snowstorm" in title and "video_" not in title  # titled by its prompt
     assert studio.jobs[1].state.parent_id == state.video_id
-    assert studio.jobs_box.children[0].children[0].job is studio.jobs[1]
+    assert studio.jobs_box.children[0].job is studio.jobs[1]  # newest first
     remixed = studio.jobs[1].wait(30)
     assert remixed.ok and remixed.request.prompt.startswith("a lighthouse in a snowstorm")
     # last frame -> the Studio's reference picker
@@ -150,6 +154,15 @@ def test_extend_takes_seconds(runner: JobRunner) -> None:
     state = new.wait(30)
     assert state.ok and state.op == "extend"
     assert video_info(Path(state.path).read_bytes())[2] == pytest.approx(3.0)
+    # issue 17: the clip's real length (and what was added), not "2s · extend" on a 3-second video
+    assert "3s (+2s added) · extend" in studio.cards[new.key].meta.value
+    from sora_widgets.widgets import Gallery
+
+    gallery = Gallery(runner)
+    [item] = [i for i in gallery.items if i.video_id == state.video_id]
+    assert item.length == "3s (+2s added)"
+    captions = [tile.children[1].value for tile in gallery.grid.children]
+    assert any("3s (+2s added)" in c for c in captions) and not any("· 2s ·" in c for c in captions)
 
 
 async def test_jobs_run_on_the_running_loop(runner: JobRunner) -> None:
