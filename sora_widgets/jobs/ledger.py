@@ -102,6 +102,7 @@ CREATE INDEX IF NOT EXISTS jobs_path ON jobs(path);
 CREATE INDEX IF NOT EXISTS jobs_group ON jobs(group_id);
 CREATE INDEX IF NOT EXISTS jobs_spend ON jobs(status, created_at, backend, model, actual_cost, estimated_cost);
 CREATE INDEX IF NOT EXISTS events_key ON events(key, at);
+CREATE INDEX IF NOT EXISTS jobs_session ON jobs(session, status);
 """
 
 #: Spend kept as a running aggregate by day (the writer's local date), backend and model, maintained by
@@ -470,17 +471,40 @@ def _decode(row: sqlite3.Row) -> dict[str, Any]:
 
 
 def _committed(db: sqlite3.Connection, now: float, *, session: str | None = None) -> float:
-    """The money of every row that counts (see `_held`), optionally of one session only."""
-    released = ", ".join(f"'{s}'" for s in RELEASED)
-    where = f"status NOT IN ({released})" + (" AND session=?" if session is not None else "")
-    args: tuple[Any, ...] = (session,) if session is not None else ()
-    sure = db.execute(
-        "SELECT COALESCE(SUM(COALESCE(actual_cost, estimated_cost)), 0) FROM jobs WHERE " + where
-        + f" AND (status='completed' OR video_id IS NOT NULL OR status='{NEEDS_CHOICE}')", args).fetchone()[0]
-    held = db.execute(
-        "SELECT estimated_cost, owner_pid, owner_host, owner_start, updated_at, status FROM jobs WHERE " + where
-        + f" AND status!='completed' AND video_id IS NULL AND status!='{NEEDS_CHOICE}'", args).fetchall()
-    return float(sure) + sum(float(r[0]) for r in held if _held(r[1], r[2], r[3], r[4], now, r[5]))
+    """The money of every row that counts (see `_held`), optionally of one session only.
+
+    Bounded, because every submit asks (inside its reservation transaction): completed jobs' money
+    is the spend aggregate the triggers keep (a few hundred day rows), the rest is a scan of only
+    the rows in a status that still counts and is not completed (a few, found through the status
+    index); one session's rows come through the session index."""
+    counting = [s for s in _statuses(db) if s not in RELEASED and s != "completed"]
+    if session is not None:
+        sure = float(db.execute("SELECT COALESCE(SUM(COALESCE(actual_cost, estimated_cost)), 0) FROM jobs "
+                                "WHERE session=? AND status='completed'", (session,)).fetchone()[0])
+    else:
+        sure = float(db.execute("SELECT COALESCE(SUM(usd), 0) FROM spend_daily").fetchone()[0])
+    if not counting:
+        return sure
+    marks = ", ".join("?" for _ in counting)
+    where, args = f"status IN ({marks})", tuple(counting)
+    if session is not None:
+        where, args = where + " AND session=?", (*args, session)
+    rows = db.execute("SELECT estimated_cost, actual_cost, video_id, owner_pid, owner_host, owner_start, updated_at, "
+                      f"status FROM jobs WHERE {where}", args).fetchall()
+    for r in rows:
+        if r[2] is not None or r[7] == NEEDS_CHOICE:  # the server knows it: it counts until it ends
+            sure += float(r[1] if r[1] is not None else r[0])
+        elif _held(r[3], r[4], r[5], r[6], now, r[7]):
+            sure += float(r[0])
+    return sure
+
+
+def _statuses(db: sqlite3.Connection) -> list[str]:
+    """The distinct statuses in the ledger, one index seek each (not a scan of the status index)."""
+    rows = db.execute("WITH RECURSIVE s(v) AS (SELECT MIN(status) FROM jobs UNION ALL "
+                      "SELECT (SELECT MIN(status) FROM jobs WHERE status > s.v) FROM s WHERE s.v IS NOT NULL) "
+                      "SELECT v FROM s WHERE v IS NOT NULL").fetchall()
+    return [str(r[0]) for r in rows]
 
 
 def _held(pid: int | None, host: str | None, start: str | None, updated_at: float, now: float,

@@ -13,6 +13,8 @@ import concurrent.futures
 import json
 import logging
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +73,9 @@ class QualityChecks:
     def stored_for(self, key: str, sha256: str | None = None) -> Signals | None:
         if self.ledger is None or not self.ledger.path.is_file():
             return None
-        entry = self.ledger.signals().get(key)
+        from .history import signals_for
+
+        entry = signals_for(self.ledger, [key]).get(key)  # one row, not the whole signals table
         if entry is None or (sha256 and entry["sha256"] and entry["sha256"] != sha256):
             return None
         return Signals.from_json(entry["data"])
@@ -103,6 +107,43 @@ class QualityChecks:
             self._pending[key] = future
         return future
 
+    def check_keys(self, keys: list[str], done: Callable[[], None]) -> None:
+        """Check these jobs (by key) in the background, for a view that just showed them: nothing is
+        read or decoded on the caller's thread. Keys already queued are skipped; the single worker
+        takes one job at a time, skips it when the ledger already has its signals, and before each
+        decode waits while a view is being built (`view_busy`), so opening a view never competes
+        with the checks it asked for. `done()` runs on the worker after each job that was computed."""
+        if self.ledger is None:
+            return
+        with self._lock:
+            for key in keys:
+                if key in self._pending and not self._pending[key].done():
+                    continue
+                if self._pool is None:
+                    self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="sora-signals")
+                self._pending[key] = self._pool.submit(self._check_key, key, done)
+
+    def wait_idle(self, timeout: float = 60.0) -> bool:
+        """Block until the background checks queued so far are done (scripts, benchmarks)."""
+        with self._lock:
+            futures = list(self._pending.values())
+        done, _ = concurrent.futures.wait(futures, timeout=timeout)
+        return len(done) == len(futures)
+
+    def _check_key(self, key: str, done: Callable[[], None]) -> Signals | None:
+        assert self.ledger is not None
+        row = self.ledger.get(key)
+        if row is None:
+            return None
+        key, path, sha, request, label = _parts(row)
+        known = self.stored_for(key, sha)
+        if known is not None or path is None:
+            return known
+        _QUIET.wait(_QUIET_WAIT)  # let a view that is opening finish first (bounded: never starve)
+        found = self._compute(key, path, sha, request, label)
+        done()
+        return found
+
     def check_now(self, job: JobState | dict[str, Any], *, force: bool = False) -> Signals | None:
         """Blocking: the stored signals, or compute and store them now (`force`: always compute)."""
         key, path, sha, request, label = _parts(job)
@@ -124,6 +165,29 @@ class QualityChecks:
         if self.ledger is not None:
             self.ledger.save_signals(key, found.codes, found.to_json(), sha)
         return found
+
+
+#: set while no view is being built; the background checks wait for it before each decode
+_QUIET = threading.Event()
+_QUIET.set()
+_QUIET_WAIT = 2.0
+_BUSY = [0]
+_BUSY_LOCK = threading.Lock()
+
+
+@contextmanager
+def view_busy() -> Iterator[None]:
+    """Mark a view as being built: background checks do not start a decode meanwhile."""
+    with _BUSY_LOCK:
+        _BUSY[0] += 1
+        _QUIET.clear()
+    try:
+        yield
+    finally:
+        with _BUSY_LOCK:
+            _BUSY[0] -= 1
+            if not _BUSY[0]:
+                _QUIET.set()
 
 
 def _parts(job: JobState | dict[str, Any]) -> tuple[str, Path | None, str | None, dict[str, Any], str]:
@@ -176,4 +240,4 @@ def checks_for(ledger: Ledger | None) -> QualityChecks:
         return _REGISTRY[key]
 
 
-__all__ = ["VERSION", "QualityChecks", "asked_of", "checks_for", "known_signals"]
+__all__ = ["VERSION", "QualityChecks", "asked_of", "checks_for", "known_signals", "view_busy"]

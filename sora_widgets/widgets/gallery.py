@@ -263,16 +263,22 @@ class Gallery(Snapshotted, w.VBox):
 
     def _check_unchecked(self) -> None:
         """Loaded videos without signals are checked in the background; tiles update after. Only the
-        pages read so far: a long history is not decoded because the gallery was opened."""
+        pages read so far: a long history is not decoded because the gallery was opened. Nothing is
+        read here: the keys go to the checks' worker, which takes them one at a time after the page
+        is shown (see `QualityChecks.check_keys`)."""
         from ..jobs.quality import checks_for
 
+        keys = [i.key for i in self._loaded if i.key and i.flags is None and i.key not in self._checking]
+        if not keys:
+            return
+        self._checking.update(keys)
         checks = checks_for(self.ledger)
-        for item in self._loaded:
-            if item.key and item.flags is None and item.key not in self._checking:
-                row = self.ledger.get(item.key)
-                if row is not None:
-                    self._checking.add(item.key)
-                    checks.check(row).add_done_callback(lambda _: self._hop.call(self._signals_arrived))
+        arrived = lambda: self._hop.call(self._signals_arrived)  # noqa: E731
+        if self._hop.loop is not None and self._hop.loop.is_running():
+            # in a kernel: queue them once this cell has returned and the page is on screen
+            self._hop.loop.call_soon(checks.check_keys, keys, arrived)
+        else:
+            checks.check_keys(keys, arrived)
 
     def _signals_arrived(self) -> None:
         if not self._refresh_due:  # one refresh for a burst of results
@@ -332,7 +338,9 @@ class Gallery(Snapshotted, w.VBox):
     def _render(self, reload: bool = True) -> None:
         # one render at a time: without a kernel loop to hop onto (scripts, tests), quality results
         # re-render from their worker thread while the caller may be changing a filter
-        with self._render_lock:
+        from ..jobs.quality import view_busy
+
+        with self._render_lock, view_busy():
             self._render_locked(reload)
 
     def _render_locked(self, reload: bool) -> None:

@@ -62,3 +62,26 @@ def test_gallery_hides_flagged_videos_and_checks_unchecked_ones(runner: JobRunne
     assert "✓ ok" in tile.children[1].value
     gallery.hide_flagged.value = False
     assert any("⚠ frozen" in t.children[1].value for t in gallery.grid.children)
+
+
+def test_reopening_the_gallery_waits_for_nothing_and_queues_each_check_once(runner: JobRunner) -> None:
+    from sora_widgets.jobs.quality import view_busy
+
+    job = runner.run(_request("a paper boat on a rainy street"))
+    runner.quality.check(job).result(30)
+    with sqlite3.connect(runner.ledger.path) as db:
+        db.execute("DELETE FROM signals WHERE key=?", (job.key,))
+    with view_busy():  # a view is being built: the checks it asks for must not start decoding meanwhile
+        first = Gallery(runner)
+        queued = runner.quality._pending.get(job.key)
+        assert queued is not None  # queued for after the page...
+        time.sleep(0.3)
+        assert first.items[0].flags is None  # ...and not computed while the view is busy
+        second = Gallery(runner)
+        assert runner.quality._pending.get(job.key) is queued  # a repeat open does not queue it again
+    assert runner.quality.wait_idle(30)
+    _until(lambda: first.items[0].flags == ())
+    second.refresh()
+    assert second.items[0].flags == ()
+    third = Gallery(runner)  # the ledger knows the file now: nothing queued
+    assert third.items[0].flags == () and not runner.quality.in_flight(job.key)
