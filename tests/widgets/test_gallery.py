@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from sora_widgets.jobs import JobRunner
+from sora_widgets.jobs.quality import checks_for
 from sora_widgets.models import VideoRequest
 from sora_widgets.widgets import Compare, Gallery, Player
 
@@ -27,6 +28,10 @@ def test_gallery_lists_filters_opens_and_compares(runner: JobRunner) -> None:
     assert {i.path for i in gallery.items} == {fox.resolve(), owl.resolve(), stray.resolve()}
     assert len(gallery.grid.children) == 3 and "3 videos" in gallery.count.value
     gallery.wait_thumbnails()  # made in a worker thread, so the tiles show at once
+    # Without a kernel loop (a test, a script) the quality signals the gallery asked for re-render its
+    # tiles from the checks' worker thread; in a kernel they hop onto its loop. Let them land before
+    # this thread touches tiles, or it may tick a checkbox of a tile that was just replaced.
+    assert checks_for(runner.ledger).wait_idle()
     tile_image = gallery.grid.children[0].children[0]
     assert bytes(tile_image.value)[:2] == b"\xff\xd8"  # a small JPEG thumbnail, not the video
     assert len(tile_image.value) < 20_000
