@@ -4,7 +4,7 @@
 builds one for another backend from the current settings; `resume()` finishes an earlier session.
 
 Layering: the client imports `jobs.ledger`, `jobs.budget`, `jobs.paid` and `jobs.state` (the money
-guard every paid call goes through); the runner (`jobs.runner`, `jobs.shared`) imports the client.
+guard every paid call goes through); the runner (`jobs.runner`, `jobs.defaults`) imports the client.
 So this package's `__init__` imports the runner side lazily (PEP 562), and none of the modules the
 client uses imports the runner: no cycle, at import time or in the module graph.
 """
@@ -19,17 +19,17 @@ from .ledger import Ledger
 from .state import Job, JobState
 
 if TYPE_CHECKING:
+    from .defaults import configure, default_runner, overrides, reset_default_runner, resume, runner_for
     from .runner import JobRunner
-    from .shared import configure, default_runner, overrides, reset_default_runner, resume, runner_for
 
 _EXPORTS = {
     "JobRunner": "runner",
-    "configure": "shared",
-    "default_runner": "shared",
-    "overrides": "shared",
-    "reset_default_runner": "shared",
-    "resume": "shared",
-    "runner_for": "shared",
+    "configure": "defaults",
+    "default_runner": "defaults",
+    "overrides": "defaults",
+    "reset_default_runner": "defaults",
+    "resume": "defaults",
+    "runner_for": "defaults",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 

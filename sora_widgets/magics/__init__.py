@@ -99,7 +99,7 @@ def _interrupted_early() -> BaseException:
 def settings_for_backend(base: JobRunner, backend: str) -> Any:
     """The base runner's settings on another backend (see `jobs.settings_for`)."""
     from ..errors import ConfigurationError
-    from ..jobs.shared import settings_for
+    from ..jobs.defaults import settings_for
     from .settings import unknown_backend
 
     try:

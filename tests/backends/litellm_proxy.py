@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 
-MASTER_KEY = "sk-proxy-master-test-0123456789"
+MASTER_KEY = "sk-litellm-test"  # a proxy master key must start with sk-; short, so no scanner takes it for a real one
 UPSTREAM_KEY = "upstream-server-test-0123456789"
 #: the proxy's name for the embedded server's fast model, and that model's upstream id
 MODEL = "local-animatic"

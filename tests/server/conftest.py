@@ -63,7 +63,7 @@ def servers(tmp_path: Path) -> Iterator[Servers]:
 def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer]:
     """One server per test module (starting and stopping costs ~0.2 s): for tests that do not
     care what other tests left on it. Tests that need a clean server use `servers.start()`."""
-    config = ServerConfig(data_dir=tmp_path_factory.mktemp("shared"), api_key=API_KEY, generation_time=0.0)
+    config = ServerConfig(data_dir=tmp_path_factory.mktemp("one-server"), api_key=API_KEY, generation_time=0.0)
     server = start_server(config)
     yield server
     server.stop()
