@@ -35,6 +35,7 @@ _EXPORTS: dict[str, str] = {
     "PollTimeoutError": "errors",
     "RateLimitError": "errors",
     "SoraError": "errors",
+    "StorageDownloadError": "errors",
     "UnprocessableEntityError": "errors",
     "UnsupportedFeatureError": "errors",
     "AsyncSoraClient": "client",
@@ -115,6 +116,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         PollTimeoutError,
         RateLimitError,
         SoraError,
+        StorageDownloadError,
         UnprocessableEntityError,
         UnsupportedFeatureError,
     )

@@ -11,6 +11,7 @@ kernel dies: the ledger holds the intent and the id, and `resume()` picks the jo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import os
 import threading
@@ -213,6 +214,11 @@ class JobRunner:
         except KeyboardInterrupt:
             job.interrupted = True
             job.cancel()
+            # Let the cancel land on the job's loop (a moment): then the ledger says "interrupted" and
+            # the job is no longer live, so a resume right after (same process: a CLI test, a script
+            # that catches Ctrl-C) may take it. Bounded: a server that never answers does not hold us.
+            with contextlib.suppress(TimeoutError):
+                job.wait(timeout=2.0)
             raise PollInterrupted(job.state.video_id or job.key) from None
         finally:
             if unsubscribe:
