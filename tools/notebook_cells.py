@@ -111,6 +111,7 @@ exactly what it means to:
 | `GenerationFailedError` | the job ended without a video (e.g. `moderation_blocked`); `.video.error` is a `VideoFailure` with the server's code |
 | `PollTimeoutError` | you stopped waiting at the deadline; the job id is in the error, so you can resume |
 | `DownloadError` | the video came back empty or was not an MP4 (nothing half-written is left) |
+| `StorageDownloadError` | the server put the video in object storage (SGLang) and fetching it from there failed |
 
 Ctrl-C while waiting raises `PollInterrupted` (with the job id): a `KeyboardInterrupt`, not an error,
 so an `except Exception` in your code does not swallow it.
